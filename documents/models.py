@@ -1,0 +1,1 @@
+"""Models of documents: filled by their capability issue."""

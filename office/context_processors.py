@@ -1,0 +1,19 @@
+"""Navigation and the user's place in the office, for the base layout."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from office.models import OFFICE_LEADER_POSITIONS, Position
+
+
+def office_context(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    staff = getattr(user, "staff", None) if user and user.is_authenticated else None
+    positions = {p.position for p in staff.posts.all()} if staff else set()
+    return {
+        "current_staff": staff,
+        "is_office_leader": bool(positions & set(OFFICE_LEADER_POSITIONS)),
+        "is_clerk": Position.VAN_THU in positions,
+        "is_unit_head": bool(positions & {Position.TRUONG_PHONG, Position.PHO_TRUONG_PHONG}),
+        "debug": settings.DEBUG,
+    }

@@ -1,0 +1,361 @@
+"""Absence and acting-for delegation  # vắng mặt và ủy quyền / phân công làm thay.
+
+Answers "who acts for X on date D" (acting_for) for every later capability that routes
+work or signatures, and enforces the regulations' rules when someone is away:
+
+- 000 Điều 4.4 (seed 000_9dcdc65ad8a32fbc.txt L71): the Chánh Văn phòng away for 02 days
+  or more designates exactly one Phó Chánh to run the office.
+- 000 Điều 4.3 (L70): when a Phó Chánh is away the Chánh handles their work (fallback).
+- 000 Điều 7.2.c (L135): a unit head away → the authorised deputy handles the work.
+- 002 Điều 5.9 (seed 002_ebbdd6752b9f0751.txt): a Trưởng đơn vị away from the office
+  must delegate to a deputy.
+
+Which of these apply, and their thresholds, are profile data (Organisation.rules
+"absence"), not code branches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+
+from office.models import (
+    Absence,
+    Delegation,
+    DelegationScope,
+    Position,
+    Post,
+    Staff,
+)
+from office.services import calendar
+
+MAX_CHAIN = 6
+
+
+def _fmt(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _overlapping(qs: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
+    return qs.filter(start__lte=end, end__gte=start)
+
+
+def absences_on(staff: Staff, start: dt.date, end: dt.date | None = None) -> QuerySet[Absence]:
+    return _overlapping(Absence.objects.filter(staff=staff, is_cancelled=False), start, end or start)
+
+
+def is_absent(staff: Staff, day: dt.date) -> bool:
+    return absences_on(staff, day).exists()
+
+
+def _scopes_matching(scope: str) -> list[str]:
+    """A delegation of scope ALL covers every scope; asking for ALL matches any delegation."""
+    if scope == DelegationScope.ALL:
+        return [s.value for s in DelegationScope]
+    return [scope, DelegationScope.ALL]
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True)
+class ActingRequirement:
+    """One profile rule "who must designate someone when away" (Organisation.rules.absence.require_acting)."""
+
+    position: str
+    min_days: int
+    deputy_positions: tuple[str, ...]
+    same_unit: bool
+    scope: str
+    source: str
+
+
+def acting_requirements(staff: Staff) -> list[ActingRequirement]:
+    rules = staff.organisation.rule("absence.require_acting", []) or []
+    held = {p.position for p in staff.posts.all()}
+    return [
+        ActingRequirement(
+            position=r["position"],
+            min_days=int(r.get("min_days", 1)),
+            deputy_positions=tuple(r.get("deputy_positions", [])),
+            same_unit=bool(r.get("same_unit", False)),
+            scope=r.get("scope", DelegationScope.ALL),
+            source=r.get("source", ""),
+        )
+        for r in rules
+        if r["position"] in held
+    ]
+
+
+def absence_length(staff: Staff, start: dt.date, end: dt.date) -> int:
+    """Days of absence as the profile counts them (working days by default; 000 §9 Q1)."""
+    kind = staff.organisation.rule("absence.day_kind", "working")
+    return calendar.count_days(start, end, kind)
+
+
+def _deputy_fits(req: ActingRequirement, principal: Staff, deputy: Staff) -> bool:
+    for post in deputy.posts.all():
+        if post.position not in req.deputy_positions:
+            continue
+        if req.same_unit:
+            principal_units = {p.unit_id for p in principal.posts.all() if p.position == req.position}
+            if post.unit_id not in principal_units:
+                continue
+        return True
+    return False
+
+
+def can_arrange_for(actor: Staff, principal: Staff) -> bool:
+    """Who may record an absence or an acting-for delegation for `principal`.
+
+    The person themself; the Chánh Văn phòng for anyone (000 Điều 4.3–4.4); a Phó Chánh
+    for the units they supervise (000 Điều 6); a unit head or deputy for their unit's
+    staff (000 L108: the head organises handover and reassignment). Same office only.
+    """
+    if actor.organisation_id != principal.organisation_id:
+        return False
+    if actor.pk == principal.pk or actor.user.is_superuser:
+        return True
+    actor_posts = list(actor.posts.all())
+    if any(p.position == Position.CHANH_VP for p in actor_posts):
+        return True
+    principal_units = {p.unit_id for p in principal.posts.all() if p.unit_id}
+    if any(p.position == Position.PHO_CHANH_VP for p in actor_posts):
+        supervised = {s.unit_id for s in actor.supervisions.all() if s.unit_id}
+        if principal_units & supervised:
+            return True
+    headed = {p.unit_id for p in actor_posts if p.position in (Position.TRUONG_PHONG, Position.PHO_TRUONG_PHONG)}
+    principal_is_leader = any(p.position in (Position.CHANH_VP, Position.PHO_CHANH_VP) for p in principal.posts.all())
+    return bool(principal_units & headed) and not principal_is_leader
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@transaction.atomic
+def create_delegation(
+    *,
+    principal: Staff,
+    deputy: Staff,
+    scope: str,
+    start: dt.date,
+    end: dt.date,
+    reason: str = "",
+    by: AbstractBaseUser | None = None,
+    absence: Absence | None = None,
+) -> Delegation:
+    """Record that `deputy` acts for `principal` in `scope` from `start` to `end` (both included)."""
+    errors: dict[str, list[str]] = {}
+    if scope not in DelegationScope.values:
+        errors.setdefault("scope", []).append("Phạm vi ủy quyền không hợp lệ.")
+    if end < start:
+        errors.setdefault("end", []).append("Ngày kết thúc không được trước ngày bắt đầu.")
+    if principal.pk == deputy.pk:
+        errors.setdefault("deputy", []).append("Không thể ủy quyền cho chính mình.")
+    if principal.organisation_id != deputy.organisation_id:
+        errors.setdefault("deputy", []).append("Người được ủy quyền không thuộc cùng cơ quan.")
+    if not deputy.is_active:
+        errors.setdefault("deputy", []).append(f"{deputy.full_name} không còn công tác tại cơ quan.")
+    if errors:
+        raise ValidationError(errors)
+
+    busy = absences_on(deputy, start, end).first()
+    if busy:
+        raise ValidationError(
+            {
+                "deputy": [
+                    f"{deputy.full_name} vắng mặt ({busy.get_kind_display().lower()}) từ {_fmt(busy.start)} "
+                    f"đến {_fmt(busy.end)}, không thể làm thay trong thời gian này."
+                ]
+            }
+        )
+    # Lock the principal's delegations so two clerks cannot both create overlapping ones.
+    Staff.objects.select_for_update().filter(pk=principal.pk).first()
+    clash = (
+        _overlapping(Delegation.objects.filter(principal=principal, is_revoked=False), start, end)
+        .filter(scope__in=_scopes_matching(scope))
+        .select_related("deputy")
+        .first()
+    )
+    if clash:
+        raise ValidationError(
+            {
+                "scope": [
+                    f"Đã có ủy quyền trùng thời gian: {clash.deputy.full_name} làm thay {principal.full_name} "
+                    f"({clash.get_scope_display().lower()}) từ {_fmt(clash.start)} đến {_fmt(clash.end)}."
+                ]
+            }
+        )
+    return Delegation.objects.create(
+        organisation=principal.organisation,
+        principal=principal,
+        deputy=deputy,
+        scope=scope,
+        start=start,
+        end=end,
+        reason=reason,
+        absence=absence,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def record_absence(
+    *,
+    staff: Staff,
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    note: str = "",
+    acting: Staff | None = None,
+    acting_scope: str | None = None,
+    by: AbstractBaseUser | None = None,
+) -> Absence:
+    """Record an absence and, when someone acts meanwhile, the delegation that goes with it.
+
+    Refuses an absence that the profile says needs a designated deputy when none (or
+    the wrong kind of person) is given, e.g. the Chánh away ≥ 2 days without a Phó
+    Chánh to run the office (000 Điều 4.4, L71).
+    """
+    if end < start:
+        raise ValidationError({"end": ["Ngày kết thúc không được trước ngày bắt đầu."]})
+    Staff.objects.select_for_update().filter(pk=staff.pk).first()
+    clash = absences_on(staff, start, end).first()
+    if clash:
+        raise ValidationError(
+            {
+                "start": [
+                    f"{staff.full_name} đã có lịch vắng mặt từ {_fmt(clash.start)} đến {_fmt(clash.end)} "
+                    "trùng với thời gian này."
+                ]
+            }
+        )
+    length = absence_length(staff, start, end)
+    for req in acting_requirements(staff):
+        if length < req.min_days:
+            continue
+        titles = ", ".join(str(Position(p).label) for p in req.deputy_positions)
+        if acting is None:
+            raise ValidationError(
+                {
+                    "acting": [
+                        f"{Position(req.position).label} vắng mặt từ {req.min_days} ngày làm việc trở lên phải phân "
+                        f"công một người ({titles}) làm thay ({req.source})."
+                    ]
+                }
+            )
+        if not _deputy_fits(req, staff, acting):
+            where = " của cùng đơn vị" if req.same_unit else ""
+            raise ValidationError({"acting": [f"Người làm thay phải là {titles}{where} ({req.source})."]})
+    absence = Absence.objects.create(staff=staff, kind=kind, start=start, end=end, note=note, created_by=by)
+    if acting is not None:
+        create_delegation(
+            principal=staff,
+            deputy=acting,
+            scope=acting_scope or DelegationScope.ALL,
+            start=start,
+            end=end,
+            reason=note or absence.get_kind_display(),
+            by=by,
+            absence=absence,
+        )
+    return absence
+
+
+@transaction.atomic
+def cancel_absence(absence: Absence, by: AbstractBaseUser | None = None) -> None:
+    """Cancel an absence and revoke the delegations made for it (history keeps both)."""
+    absence.is_cancelled = True
+    absence.save(update_fields=["is_cancelled"])
+    for delegation in absence.delegations.filter(is_revoked=False):
+        delegation.is_revoked = True
+        delegation.save(update_fields=["is_revoked"])
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _fallback(staff: Staff, day: dt.date) -> Staff | None:
+    """Who handles an absent person's work when nobody was designated, per the profile.
+
+    e.g. hatinh-ubnd: Phó Chánh away → the Chánh (000 Điều 4.3, L70); head away → a
+    deputy of the unit (000 Điều 7.2.c, L135).
+    """
+    fallback = staff.organisation.rule("absence.fallback", {}) or {}
+    main = staff.main_post
+    if main is None:
+        return None
+    for position in fallback.get(main.position, []):
+        candidates = Post.objects.filter(
+            staff__organisation=staff.organisation, position=position, staff__is_active=True
+        )
+        if position not in (Position.CHANH_VP, Position.PHO_CHANH_VP) and main.unit_id:
+            candidates = candidates.filter(unit_id=main.unit_id)
+        for post in candidates.exclude(staff=staff).select_related("staff").order_by("staff__full_name"):
+            if not is_absent(post.staff, day):
+                return post.staff
+    return None
+
+
+def acting_for(staff: Staff, day: dt.date, scope: str = DelegationScope.HANDLE) -> Staff:
+    """Who handles `staff`'s work (in `scope`) on `day`: a delegation in force, followed
+    through chains (the deputy may be away and have delegated too); otherwise the
+    profile's fallback when the person is away; otherwise the person themself."""
+    seen = {staff.pk}
+    current = staff
+    for _ in range(MAX_CHAIN):
+        delegation = (
+            Delegation.objects.filter(
+                principal=current,
+                is_revoked=False,
+                start__lte=day,
+                end__gte=day,
+                scope__in=_scopes_matching(scope),
+            )
+            .select_related("deputy")
+            .order_by("-created_at")
+            .first()
+        )
+        nxt = delegation.deputy if delegation else None
+        if nxt is None and is_absent(current, day):
+            nxt = _fallback(current, day)
+        if nxt is None or nxt.pk in seen:
+            return current
+        seen.add(nxt.pk)
+        current = nxt
+    return current
+
+
+def principals_of(staff: Staff, day: dt.date) -> list[Staff]:
+    """Whom `staff` acts for on `day` (delegations in force naming them as deputy)."""
+    ids = (
+        Delegation.objects.filter(deputy=staff, is_revoked=False, start__lte=day, end__gte=day)
+        .values_list("principal_id", flat=True)
+        .distinct()
+    )
+    return list(Staff.objects.filter(pk__in=list(ids)).select_related("user").order_by("full_name"))
+
+
+def delegations_in_force(organisation_id: int, day: dt.date) -> QuerySet[Delegation]:
+    return Delegation.objects.filter(
+        organisation_id=organisation_id, is_revoked=False, start__lte=day, end__gte=day
+    ).select_related("principal", "deputy")
+
+
+__all__ = [
+    "absence_length",
+    "absences_on",
+    "can_arrange_for",
+    "acting_for",
+    "cancel_absence",
+    "create_delegation",
+    "delegations_in_force",
+    "is_absent",
+    "principals_of",
+    "record_absence",
+]

@@ -1,0 +1,1 @@
+"""Models of personnel: filled by their capability issue."""

@@ -1,0 +1,1 @@
+"""Models of workflow: filled by their capability issue."""
