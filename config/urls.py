@@ -9,11 +9,17 @@ from office import views as office_views
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("", include("office.api_urls")),
+    path("", include("documents.api_urls")),
+    path("", include("workflow.api_urls")),
+    path("", include("personnel.api_urls")),
 ]
 
 urlpatterns = [
     path("", office_views.home, name="home"),
     path("", include("office.urls")),
+    path("van-ban/", include("documents.urls")),
+    path("cong-viec/", include("workflow.urls")),
+    path("nhan-su/", include("personnel.urls")),
     path(
         "dang-nhap/",
         auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),

@@ -1,0 +1,5 @@
+"""Pages of the personnel app (filled by its capability issue)."""
+
+app_name = "personnel"
+
+urlpatterns: list = []

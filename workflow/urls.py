@@ -1,0 +1,5 @@
+"""Pages of the workflow app (filled by its capability issue)."""
+
+app_name = "workflow"
+
+urlpatterns: list = []
