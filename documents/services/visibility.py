@@ -1,0 +1,65 @@
+"""Who may see an incoming document (issue 3 §4), with django-guardian object permissions.
+
+- Each person named on the document (the registering clerk, every holder of a step on
+  its route) gets the object permission `view_incomingdocument` (direct-FK table).
+- Clerks (văn thư) see every non-confidential document of their organisation's register.
+- A confidential document (mật and above) is visible only to the people named on it.
+- Whoever acts for a person today (office.services.delegation) sees what that person
+  sees; resolved at query time, so the access ends with the delegation (peers.md §D.5).
+Lists, search, counts, files, history and the API all go through visible_incoming(),
+and a direct URL to a document one may not see answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from documents.models import Confidentiality, IncomingDocument, IncomingDocumentUserObjectPermission
+from office.models import Position, Staff
+from office.services.delegation import principals_of
+
+VIEW_CODENAME = "view_incomingdocument"
+
+
+@lru_cache(maxsize=1)
+def _view_permission_id() -> int:
+    return Permission.objects.get(codename=VIEW_CODENAME, content_type__app_label="documents").pk
+
+
+def grant(doc: IncomingDocument, staff: Staff) -> None:
+    """Name a person on the document (idempotent)."""
+    assign_perm(VIEW_CODENAME, staff.user, doc)
+
+
+def viewers(staff: Staff, day: dt.date | None = None) -> list[Staff]:
+    """The person and everyone they act for on `day`."""
+    return [staff, *principals_of(staff, day or timezone.localdate())]
+
+
+def _is_clerk(people: list[Staff]) -> bool:
+    return any(p.position == Position.VAN_THU for person in people for p in person.posts.all())
+
+
+def visible_incoming(staff: Staff, day: dt.date | None = None) -> QuerySet[IncomingDocument]:
+    people = viewers(staff, day)
+    named = Exists(
+        IncomingDocumentUserObjectPermission.objects.filter(
+            content_object=OuterRef("pk"),
+            user_id__in=[p.user_id for p in people],
+            permission_id=_view_permission_id(),
+        )
+    )
+    condition = Q(named)
+    if _is_clerk(people):
+        condition |= Q(confidentiality=Confidentiality.THUONG)
+    return IncomingDocument.objects.filter(organisation_id=staff.organisation_id).filter(condition)
+
+
+def can_view(staff: Staff, doc: IncomingDocument, day: dt.date | None = None) -> bool:
+    return visible_incoming(staff, day).filter(pk=doc.pk).exists()
