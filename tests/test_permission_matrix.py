@@ -100,7 +100,8 @@ def api(default: int = 200, no_staff: int = 403, **kw) -> Expect:
 
 
 def api_post_only(**kw) -> Expect:
-    return expect(anonymous=401, no_staff=403, default=405, **kw)
+    """A DRF action by POST: GET is refused (405) for any logged-in account before the staff check."""
+    return expect(anonymous=401, default=405, **kw)
 
 
 def public(status: int = 200, **kw) -> Expect:
@@ -114,6 +115,22 @@ def _absence_of_a_specialist(ctx: dict) -> dict:
     return {"pk": absence.pk}
 
 
+def _registered_document(ctx: dict) -> dict:
+    """An incoming document just registered by ht.vanthu1 with one PDF: only the clerk and the
+    distributing leader (the Chánh) know of it yet; everyone else gets 404."""
+    if "document" not in ctx:
+        from tests.incoming_helpers import pdf, register
+
+        doc = register(ctx["person"]("ht.vanthu1"), files=[pdf()])
+        ctx["document"] = {"pk": doc.pk, "file_id": doc.files.get().pk}
+    return ctx["document"]
+
+
+#: Roles that see a freshly registered document; the others get 404 (not 403: they may not know it exists).
+_NEW_DOC = {"vanthu": 200, "chanh": 200}
+#: Who may export the incoming register (PDF/XLSX): the clerk and the office leaders.
+_REGISTER_EXPORT = {"vanthu": 200, "chanh": 200, "pho_chanh": 200}
+
 EXPECTED: dict[str, Expect] = {
     # Foundation (office)
     "home": page_any_user(),
@@ -121,6 +138,27 @@ EXPECTED: dict[str, Expect] = {
     "office:absences": page(),
     "office:cancel_absence": post_only(kwargs=_absence_of_a_specialist),
     "office:calendar": page_any_user(),
+    # Incoming documents (issue 3)
+    "documents:inbox": page(),
+    "documents:register": page(),
+    "documents:register_new": page(403, vanthu=200),  # only the văn thư registers
+    "documents:detail": page(404, kwargs=_registered_document, **_NEW_DOC),
+    "documents:route": post_only(),
+    "documents:complete": post_only(),
+    "documents:contribute": post_only(),
+    "documents:reopen": post_only(),
+    "documents:add_file": post_only(),
+    "documents:download": page(404, kwargs=_registered_document, **_NEW_DOC),  # files only through this check
+    "documents:register_pdf": page(403, **_REGISTER_EXPORT),
+    "documents:register_xlsx": page(403, **_REGISTER_EXPORT),
+    "api-incoming": api(),
+    "api-incoming-inbox": api(),
+    "api-incoming-detail": api(404, kwargs=_registered_document, **_NEW_DOC),
+    "api-incoming-route": api_post_only(),
+    "api-incoming-complete": api_post_only(),
+    "api-incoming-contribute": api_post_only(),
+    "api-incoming-reopen": api_post_only(),
+    "api-register": api(403, **_REGISTER_EXPORT),
     # Accounts, language, health
     "login": expect(anonymous=200, default=302),  # a logged-in user is sent home
     "logout": expect(anonymous=405, default=405),  # POST only (Django 5)
@@ -226,9 +264,10 @@ ADMIN_LOGOUT = Expect({**{r: 302 for r in ROLES}, "superuser": 405}, {r: "/quan-
 
 
 @pytest.fixture
-def matrix_ctx(hatinh, person):
+def matrix_ctx(hatinh, person, settings, tmp_path):
     import datetime as dt
 
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     user_model = get_user_model()
     user_model.objects.create_user("khong-co-ho-so", password="x")
     user_model.objects.create_superuser("quan-tri-vien", password="x")
