@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from documents.models import Confidentiality, DocumentType, IncomingResult, IncomingStatus, Urgency
@@ -56,6 +57,14 @@ class IncomingForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.filter(organisation=organisation)
+
+    def clean_symbol(self) -> str:
+        from documents.services.registration import clean_symbol
+
+        try:
+            return clean_symbol(self.cleaned_data["symbol"])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["symbol"]) from None
         self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 

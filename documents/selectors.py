@@ -29,7 +29,7 @@ def inbox(staff: Staff, day: dt.date | None = None) -> QuerySet[Assignment]:
     people = visibility.viewers(staff, day)
     return (
         Assignment.objects.filter(state=AssignmentState.OPEN, holder__in=[p.pk for p in people])
-        .select_related("document__doc_type", "holder", "unit")
+        .select_related("document__doc_type", "holder__user", "unit")
         .order_by("-urgency_rank", F("deadline").asc(nulls_last=True), "created_at")
     )
 

@@ -35,7 +35,7 @@ from documents.models import (
 from documents.services import visibility
 from office.models import Position, Post, Staff, Supervision, Unit
 from office.services import calendar
-from office.services.delegation import acting_for
+from office.services.delegation import represented
 from workflow.services import deadlines
 from workflow.services.notifications import notify
 
@@ -92,27 +92,22 @@ def unit_head(unit: Unit) -> Staff:
     raise ValidationError({"assignments": [f"{unit.name} chưa có trưởng hoặc phó đơn vị để nhận văn bản."]})
 
 
-def may_act(actor: Staff, holder: Staff, day: dt.date | None = None) -> bool:
-    """The holder themself, or whoever acts for the holder that day."""
-    if actor.pk == holder.pk:
-        return True
-    return acting_for(holder, day or timezone.localdate()).pk == actor.pk
-
-
 def open_step(
     doc: IncomingDocument, actor: Staff, kinds: tuple[str, ...], role: str | None = None
 ) -> Assignment | None:
+    """The open step of these kinds that `actor` may act on: their own first, then one held by
+    someone they act for today."""
     steps = doc.assignments.filter(state=AssignmentState.OPEN, kind__in=kinds).select_related("holder", "unit")
     if role:
         steps = steps.filter(role=role)
     steps = list(steps)
-    for step in steps:  # one's own step first, then one held for someone else
+    for step in steps:
         if step.holder_id == actor.pk:
             return step
-    for step in steps:
-        if may_act(actor, step.holder):
-            return step
-    return None
+    if not steps:
+        return None
+    acting = {p.pk for p in represented(actor, timezone.localdate())}
+    return next((s for s in steps if s.holder_id in acting), None)
 
 
 # --------------------------------------------------------------------------- steps

@@ -22,7 +22,7 @@ from guardian.shortcuts import assign_perm
 
 from documents.models import Confidentiality, IncomingDocument, IncomingDocumentUserObjectPermission
 from office.models import Position, Staff
-from office.services.delegation import principals_of
+from office.services.delegation import represented
 
 VIEW_CODENAME = "view_incomingdocument"
 
@@ -38,8 +38,8 @@ def grant(doc: IncomingDocument, staff: Staff) -> None:
 
 
 def viewers(staff: Staff, day: dt.date | None = None) -> list[Staff]:
-    """The person and everyone they act for on `day`."""
-    return [staff, *principals_of(staff, day or timezone.localdate())]
+    """The person and everyone whose work they handle on `day` (delegations and fallbacks)."""
+    return [staff, *represented(staff, day or timezone.localdate())]
 
 
 def _is_clerk(people: list[Staff]) -> bool:

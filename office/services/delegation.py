@@ -341,6 +341,24 @@ def principals_of(staff: Staff, day: dt.date) -> list[Staff]:
     return list(Staff.objects.filter(pk__in=list(ids)).select_related("user").order_by("full_name"))
 
 
+def represented(staff: Staff, day: dt.date) -> list[Staff]:
+    """Everyone whose work `staff` handles on `day`: by a delegation in force, or by the profile's
+    fallback for someone absent with nobody designated (000 Điều 4.3). Costs a fixed number of
+    queries plus one resolution per person absent that day, whatever the caller's list length."""
+    people = {p.pk: p for p in principals_of(staff, day)}
+    absent = (
+        Absence.objects.filter(
+            staff__organisation_id=staff.organisation_id, is_cancelled=False, start__lte=day, end__gte=day
+        )
+        .exclude(staff=staff)
+        .select_related("staff__user", "staff__organisation")
+    )
+    for absence in absent:
+        if absence.staff_id not in people and acting_for(absence.staff, day).pk == staff.pk:
+            people[absence.staff_id] = absence.staff
+    return sorted(people.values(), key=lambda p: p.full_name)
+
+
 def delegations_in_force(organisation_id: int, day: dt.date) -> QuerySet[Delegation]:
     return Delegation.objects.filter(
         organisation_id=organisation_id, is_revoked=False, start__lte=day, end__gte=day
@@ -358,4 +376,5 @@ __all__ = [
     "is_absent",
     "principals_of",
     "record_absence",
+    "represented",
 ]
