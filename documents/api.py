@@ -278,8 +278,24 @@ class ReopenView(APIView):
         return Response(IncomingDetailSerializer(selectors.document_detail(me, pk)).data)
 
 
+class InboxRowSerializer(serializers.Serializer):
+    document = serializers.IntegerField()
+    number = serializers.IntegerField()
+    symbol = serializers.CharField()
+    summary = serializers.CharField()
+    urgency = serializers.CharField()
+    kind = serializers.CharField()
+    role = serializers.CharField()
+    holder = serializers.CharField()
+    deadline = serializers.DateField(allow_null=True)
+    days_left = serializers.IntegerField(allow_null=True)
+    overdue = serializers.BooleanField()
+
+
 class InboxView(APIView):
-    @extend_schema(summary="Văn bản chờ xử lý của người dùng (kể cả việc làm thay)")
+    @extend_schema(
+        summary="Văn bản chờ xử lý của người dùng (kể cả việc làm thay)", responses=InboxRowSerializer(many=True)
+    )
     def get(self, request: Request) -> Response:
         rows = selectors.inbox_rows(_me(request))
         return Response(
@@ -292,7 +308,7 @@ class InboxView(APIView):
                     "urgency": r.step.document.urgency,
                     "kind": r.step.kind,
                     "role": r.step.role,
-                    "holder": r.step.holder.user.username if hasattr(r.step.holder, "user") else None,
+                    "holder": r.step.holder.user.username,
                     "deadline": r.step.deadline,
                     "days_left": r.days_left,
                     "overdue": r.overdue,
