@@ -57,6 +57,7 @@ class IncomingForm(forms.Form):
     def __init__(self, *args, organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = Sector.objects.filter(organisation=organisation)
+        self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
     def clean_symbol(self) -> str:
         from documents.services.registration import clean_symbol
@@ -65,7 +66,6 @@ class IncomingForm(forms.Form):
             return clean_symbol(self.cleaned_data["symbol"])
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["symbol"]) from None
-        self.fields["received_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
 class RouteForm(forms.Form):
