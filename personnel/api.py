@@ -308,8 +308,10 @@ class HandoverListCreate(generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         d = serializer.validated_data
-        h = _run(handover.create_handover, giver=me, receiver=d["receiver"], reason=d["reason"],
-                 items=d.get("items"), note=d.get("note", ""), witnesses=d.get("witnesses"), by=request.user)  # fmt: skip
+        h = _run(
+            handover.create_handover, giver=me, receiver=d["receiver"], reason=d["reason"], items=d.get("items"),
+            note=d.get("note", ""), witnesses=d.get("witnesses"), by=request.user,
+        )  # fmt: skip
         return Response(self.get_serializer(h).data, status=status.HTTP_201_CREATED)
 
 

@@ -29,8 +29,9 @@ def on_day():
 
 def test_leave_request_returns_its_route_and_two_approvals_create_absence_and_delegation(hatinh, api):
     cv = api("ht.tonghop.cv1")
-    r = cv.post("/api/v1/leave/", {"kind": "personal", "start": "2026-03-09", "end": "2026-03-10",
-                                   "reason": "Việc gia đình", "handover_to": "ht.tonghop.cv2"}, format="json")  # fmt: skip
+    data = {"kind": "personal", "start": "2026-03-09", "end": "2026-03-10", "reason": "Việc gia đình",
+            "handover_to": "ht.tonghop.cv2"}  # fmt: skip
+    r = cv.post("/api/v1/leave/", data, format="json")
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["days"] == 2 and body["state"] == "pending" and body["current_step"] == "ht.tonghop.truong"
@@ -150,8 +151,8 @@ def test_payment_claim_with_negative_amount_is_400(hatinh, api, amount):
 
 def test_claims_are_seen_by_their_owner_the_accountant_and_the_chanh(hatinh, api, on_day):
     on_day(D(2026, 2, 1))
-    pk = api("ht.kinhte.cv1").post("/api/v1/payment-claims/", {"description": "X", "amount": 1000,
-                                                               "activity_ended_on": "2026-01-25"}).json()["id"]  # fmt: skip
+    data = {"description": "X", "amount": 1000, "activity_ended_on": "2026-01-25"}
+    pk = api("ht.kinhte.cv1").post("/api/v1/payment-claims/", data).json()["id"]
     for username in ["ht.kinhte.cv1", "ht.ketoan", "ht.chanhvp"]:
         assert api(username).get(f"/api/v1/payment-claims/{pk}/").status_code == 200
     for username in ["ht.kinhte.cv2", "ht.kinhte.truong", "ht.pcvp1"]:
