@@ -67,10 +67,14 @@ def browser():
 
 
 @pytest.fixture
-def office(transactional_db):
-    """The hatinh-ubnd office with its demo users, committed so the live server sees it."""
+def office(transactional_db, django_db_serialized_rollback, settings, tmp_path):
+    """The hatinh-ubnd office with its demo users, committed so the live server sees it.
+
+    serialized_rollback keeps rows that data migrations made (document types…) across the
+    flush that follows every transactional test. Uploads go to a temporary MEDIA_ROOT."""
     from office.services.profiles import load_profile
 
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     return load_profile("hatinh-ubnd", demo_users=True, password=PASSWORD).organisation
 
 
