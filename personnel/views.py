@@ -11,7 +11,7 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -404,6 +404,8 @@ def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def handover_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     me = _me(request)
     h = get_object_or_404(selectors.handovers_for(me), pk=pk)
+    if action not in ("xac-nhan", "tiep-nhan-lai", "huy"):
+        raise Http404
     if action == "xac-nhan":
         handover.confirm(h, me=me)
         messages.success(request, "Đã xác nhận nhận bàn giao; công việc đã chuyển cho bạn.")
@@ -515,6 +517,8 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     me = _me(request)
     claim = get_object_or_404(selectors.claims_for(me), pk=pk)
+    if action not in ("ke-khai", "ngoai-le", "da-thanh-toan"):
+        raise Http404
     if action == "ke-khai":
         if claim.staff_id != me.pk:
             raise ValidationError("Chỉ người đề nghị thanh toán kê khai khoản này.")
