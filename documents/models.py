@@ -29,6 +29,7 @@ class DocumentType(models.Model):
         verbose_name = _("loại văn bản")
         verbose_name_plural = _("loại văn bản")
         ordering = ["order", "name"]
+        permissions = [("sign_on_authorisation", "Ký theo ủy quyền loại văn bản này")]
 
     def __str__(self) -> str:
         return self.name
@@ -187,7 +188,12 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     """Attachment  # tệp văn bản. Never deleted; a new version supersedes the old one."""
 
-    incoming = models.ForeignKey(IncomingDocument, on_delete=models.PROTECT, related_name="files")
+    incoming = models.ForeignKey(
+        IncomingDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="files"
+    )
+    outgoing = models.ForeignKey(
+        "OutgoingDocument", on_delete=models.PROTECT, null=True, blank=True, related_name="files"
+    )
     file = models.FileField(upload_to=_attachment_path, max_length=200)
     original_name = models.CharField(_("tên tệp"), max_length=255)
     content_type = models.CharField(max_length=100)
@@ -204,6 +210,13 @@ class Attachment(models.Model):
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
         ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(incoming__isnull=False, outgoing__isnull=True)
+                | Q(incoming__isnull=True, outgoing__isnull=False),
+                name="attachment_belongs_to_one_document",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name
@@ -284,3 +297,106 @@ class DocumentEvent(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class SigningCapacity(models.TextChoices):
+    """Thẩm quyền ký (NĐ 30 PL I; vn-standards.md §1.9): own name, KT., TL., TUQ., Q."""
+
+    OWN = "", _("Ký tên mình")
+    KT = "KT", _("Ký thay (KT.)")
+    TL = "TL", _("Thừa lệnh (TL.)")
+    TUQ = "TUQ", _("Thừa ủy quyền (TUQ.)")
+    Q = "Q", _("Quyền (Q.)")
+
+
+class OutgoingStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    APPROVED = "approved", _("Đã duyệt, chờ ký")
+    SIGNED = "signed", _("Đã ký, chờ phát hành")
+    ISSUED = "issued", _("Đã phát hành")
+
+
+class OutgoingDocument(models.Model):
+    """OutgoingDocument  # văn bản đi: drafted, approved, signed in a capacity, numbered and issued.
+
+    NĐ 30 Điều 15–18: the number is given after the signature, in one yearly series per
+    register (mật documents separately); the symbol follows the office's style.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="outgoing")
+    register = models.ForeignKey(Register, on_delete=models.PROTECT, null=True, blank=True, related_name="outgoing")
+    number = models.PositiveIntegerField(_("số"), null=True, blank=True)
+    symbol = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+    doc_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, verbose_name=_("loại văn bản"))
+    summary = models.TextField(_("trích yếu"))
+    drafting_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị soạn"))
+    drafter = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="drafted_outgoing")
+    sector = models.ForeignKey(Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    urgency = models.CharField(_("độ khẩn"), max_length=15, choices=Urgency.choices, default=Urgency.THUONG)
+    confidentiality = models.CharField(
+        _("độ mật"), max_length=15, choices=Confidentiality.choices, default=Confidentiality.THUONG
+    )
+    status = models.CharField(_("trạng thái"), max_length=10, choices=OutgoingStatus.choices, default="draft")
+    signer = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="signed_outgoing")
+    signed_capacity = models.CharField(_("thẩm quyền ký"), max_length=4, choices=SigningCapacity.choices, blank=True)
+    signed_for = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ký thay cho")
+    )
+    signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
+    recipients = models.JSONField(_("nơi nhận"), default=list, blank=True)
+    retention = models.CharField(_("dòng lưu"), max_length=100, blank=True)  # «Lưu: VT, TH.»
+    issued_at = models.DateTimeField(_("phát hành lúc"), null=True, blank=True)
+    issued_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    answers = models.ForeignKey(
+        IncomingDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("văn bản đi")
+        verbose_name_plural = _("văn bản đi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "number"], condition=Q(number__isnull=False), name="uniq_outgoing_number"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.symbol or f"Dự thảo: {self.summary[:60]}"
+
+
+class SigningRule(models.Model):
+    """SigningRule  # thẩm quyền ký, loaded from the profile (rules.signing_matrix): who may sign
+    which document types, in which capacity, on whose behalf, within which scope."""
+
+    class Scope(models.TextChoices):
+        ANY = "any", _("Mọi lĩnh vực")
+        OWN_SECTOR = "own_sector", _("Lĩnh vực, đơn vị được phân công phụ trách")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="signing_rules")
+    position = models.CharField(_("chức vụ"), max_length=30)
+    unit_code = models.CharField(_("đơn vị"), max_length=60, blank=True)  # e.g. only the head of hctc
+    capacity = models.CharField(_("thẩm quyền"), max_length=4, choices=SigningCapacity.choices, blank=True)
+    on_behalf_of = models.CharField(_("thay cho chức vụ"), max_length=30, blank=True)  # chanh_vp for KT./TL.
+    doc_types = models.ManyToManyField(DocumentType, blank=True, verbose_name=_("loại văn bản (trống = mọi loại)"))
+    scope = models.CharField(_("phạm vi"), max_length=12, choices=Scope.choices, default=Scope.ANY)
+    when_principal_absent = models.BooleanField(_("khi người có thẩm quyền vắng mặt"), default=False)
+    needs_authorisation = models.BooleanField(_("cần ủy quyền"), default=False)
+    source = models.CharField(_("căn cứ"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("thẩm quyền ký")
+        verbose_name_plural = _("thẩm quyền ký")
+        permissions = [("authorise_signing", "Ủy quyền ký văn bản")]
+
+    def __str__(self) -> str:
+        return f"{self.position} {self.capacity or 'ký'} ({self.source})"
+
+
+class DocumentTypeUserObjectPermission(UserObjectPermissionBase):
+    """Standing signing authorisations: guardian permission `sign_on_authorisation` on a document
+    type for a person (e.g. the head of HC-TC signing TL. routine papers while authorised)."""
+
+    content_object = models.ForeignKey(DocumentType, on_delete=models.CASCADE, related_name="user_perms")

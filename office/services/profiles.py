@@ -11,6 +11,7 @@ The file format is documented in office/profiles/README.md.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,25 @@ def demo_full_name(index: int) -> str:
         f"{_SURNAMES[index % len(_SURNAMES)]} {_MIDDLE[(index // 3) % len(_MIDDLE)]} "
         f"{_GIVEN[(index * 7) % len(_GIVEN)]}"
     )
+
+
+@dataclass(frozen=True)
+class ProfileExtension:
+    """A section of the profile owned by another app (e.g. documents: rules.signing_matrix).
+
+    `validate(data) -> [problems]` runs with the core checks; `load(org, data, result)` runs in
+    the same transaction after the core rows. Apps register in AppConfig.ready()."""
+
+    name: str
+    validate: Callable[[dict[str, Any]], list[str]]
+    load: Callable[[Organisation, dict[str, Any], Any], None]
+
+
+PROFILE_EXTENSIONS: dict[str, ProfileExtension] = {}
+
+
+def register_extension(extension: ProfileExtension) -> None:
+    PROFILE_EXTENSIONS[extension.name] = extension
 
 
 class ProfileError(ValidationError):
@@ -171,6 +191,9 @@ def validate_profile(data: dict[str, Any]) -> None:
             if p not in Position.values:
                 problems.append(f"Quy tắc người làm thay mặc định: chức vụ «{p}» không hợp lệ.")
 
+    for extension in PROFILE_EXTENSIONS.values():
+        problems.extend(extension.validate(data))
+
     if problems:
         raise ProfileError(problems)
 
@@ -261,6 +284,8 @@ def load_profile(name: str, *, demo_users: bool = False, password: str | None = 
 
     if demo_users:
         _load_demo_users(data, org, units, sectors, password or settings.DEMO_PASSWORD, result)
+    for extension in PROFILE_EXTENSIONS.values():
+        extension.load(org, data, result)
     return result
 
 
