@@ -400,3 +400,105 @@ class DocumentTypeUserObjectPermission(UserObjectPermissionBase):
     type for a person (e.g. the head of HC-TC signing TL. routine papers while authorised)."""
 
     content_object = models.ForeignKey(DocumentType, on_delete=models.CASCADE, related_name="user_perms")
+
+
+class SubmissionStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("Đang trình")
+    RETURNED = "returned", _("Trả lại để chỉnh sửa")
+    APPROVED = "approved", _("Đã duyệt")
+    REJECTED = "rejected", _("Không duyệt")
+
+
+class Submission(models.Model):
+    """Submission  # hồ sơ trình + phiếu trình: a specialist's proposal and its draft, going up the route.
+
+    Every opinion of every round stays on the sheet; a return creates a new round and a new
+    draft version (issue 4 §1)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="submissions")
+    title = models.CharField(_("tiêu đề"), max_length=300)
+    summary = models.TextField(_("tóm tắt nội dung, đề xuất của chuyên viên"))
+    disagreements = models.TextField(_("ý kiến còn khác nhau"), blank=True)  # 000 Điều 12.3, 16.6
+    drafter = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="submissions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(Sector, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    incoming = models.ForeignKey(
+        IncomingDocument, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
+    )
+    outgoing = models.OneToOneField(
+        OutgoingDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="submission"
+    )
+    status = models.CharField(max_length=12, choices=SubmissionStatus.choices, default=SubmissionStatus.IN_PROGRESS)
+    round = models.PositiveSmallIntegerField(_("lần trình"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phiếu trình")
+        verbose_name_plural = _("phiếu trình")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StepMode(models.TextChoices):
+    """How many opinions a step needs (peers.md §A.3): all, any one, or M of N."""
+
+    ALL = "all", _("Tất cả")
+    ANY = "any", _("Một người bất kỳ")
+    M_OF_N = "m_of_n", _("M trong N người")
+
+
+class StepKind(models.TextChoices):
+    UNIT_HEAD = "unit_head", _("Lãnh đạo đơn vị")
+    COORDINATION = "coordination", _("Đơn vị phối hợp")
+    OFFICE_LEADER = "office_leader", _("Phó Chánh Văn phòng phụ trách")
+    CHANH = "chanh", _("Chánh Văn phòng")
+    PRINCIPAL = "principal", _("Lãnh đạo cấp trên")
+
+
+class SubmissionStep(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="steps")
+    round = models.PositiveSmallIntegerField(default=1)
+    order = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=15, choices=StepKind.choices)
+    mode = models.CharField(max_length=8, choices=StepMode.choices, default=StepMode.ALL)
+    required = models.PositiveSmallIntegerField(default=1)  # for M of N
+    state = models.CharField(max_length=10, default="waiting")  # waiting, open, done, returned, rejected, skipped
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "order"]
+        constraints = [models.UniqueConstraint(fields=["submission", "round", "order"], name="uniq_step_order")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} (lần {self.round})"
+
+
+class Opinion(models.Model):
+    """Opinion  # ý kiến: one required opinion (a seat) on a step, and what its holder decided."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Đồng ý")
+        RETURN = "return", _("Trả lại")
+        REJECT = "reject", _("Không đồng ý")
+
+    step = models.ForeignKey(SubmissionStep, on_delete=models.CASCADE, related_name="opinions")
+    holder = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="submission_opinions")
+    decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
+    opinion = models.TextField(_("ý kiến"), blank=True)
+    implied = models.BooleanField(default=False)  # 000 Điều 6.3: no opinion = agrees with the specialist
+    reserved = models.BooleanField(_("bảo lưu ý kiến"), default=False)
+    acted_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["holder", "decision"])]
+
+    def __str__(self) -> str:
+        return f"{self.holder}: {self.get_decision_display() or 'chờ'}"
