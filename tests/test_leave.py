@@ -228,3 +228,37 @@ def test_annual_plan_is_confirmed_once(hatinh, person):
     with pytest.raises(common.StateConflict):
         leave.register_plan(staff=person("ht.kinhte.cv1"), year=2026, days=14)
     assert AnnualLeavePlan.objects.get().days == 12
+
+
+# --------------------------------------------------------------------------- end to end with incoming documents
+
+
+def test_an_incoming_document_for_someone_on_approved_leave_reaches_the_substitute(hatinh, person, api):
+    """Work rerouted: while cv1 is on leave, cv2 (the substitute) sees and closes the document given to cv1."""
+    from django.utils import timezone
+
+    from documents.services import routing
+    from documents.services.routing import RouteItem
+    from office.services.calendar import add_working_days
+
+    from .incoming_helpers import register
+
+    today = timezone.localdate()
+    cv1 = person("ht.tonghop.cv1")
+    doc = register(person("ht.vanthu1"))
+    routing.route(doc, person("ht.chanhvp"), [RouteItem(role="lead", staff=cv1, deadline_days=3)], "Giao xử lý")
+    assert api("ht.tonghop.cv2").get(f"/api/v1/incoming/{doc.pk}/").status_code == 404  # before the leave
+
+    # Today may be a day off (the suite runs any day): the leave runs to the next working day.
+    end = add_working_days(today, 1)
+    data = {"kind": "sick", "start": str(today), "end": str(end), "reason": "Ốm", "handover_to": "ht.tonghop.cv2"}
+    body = api("ht.tonghop.cv1").post("/api/v1/leave/", data, format="json").json()
+    while body["state"] == "pending":
+        body = api(body["current_step"]).post(f"/api/v1/leave/{body['id']}/decide/", {"decision": "approve"}).json()
+    assert body["state"] == "approved"
+
+    assert delegation.acting_for(cv1, today) == person("ht.tonghop.cv2")
+    substitute = api("ht.tonghop.cv2")
+    assert substitute.get(f"/api/v1/incoming/{doc.pk}/").status_code == 200
+    done = substitute.post(f"/api/v1/incoming/{doc.pk}/complete/", {"result": "filed"}, format="json")
+    assert done.status_code == 200, done.content
