@@ -254,3 +254,13 @@ def test_travel_paper_pdf_page_is_guarded(hatinh, person, login):
     response = login("ht.kinhte.cv1").get(f"/nhan-su/giay/{paper.pk}.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert login("ht.kinhte.cv2").get(f"/nhan-su/giay/{paper.pk}.pdf").status_code == 404
+
+
+def test_cancelling_an_approved_trip_revokes_the_delegation_and_the_claim_deadline(hatinh, person):
+    cv1 = person("ht.kinhte.cv1")
+    trip = approve(go(person), person)
+    assert Deadline.objects.filter(kind="payment_claim.declare", state="open").count() == 1
+    trips.cancel(trip, me=cv1)
+    assert delegation.acting_for(cv1, MON) == cv1
+    assert not Deadline.objects.filter(kind="payment_claim.declare", state="open").exists()
+    assert not PaymentClaim.objects.exists()

@@ -29,6 +29,7 @@ from office.models import AbsenceKind, DelegationScope, Staff
 from office.services import delegation
 from personnel.models import HandoverReason, HandoverState, StepDecision, Trip, TripState
 from personnel.services import common, handover, payments
+from workflow.services import deadlines
 from workflow.services.notifications import notify
 
 SRC_39 = "Quy chế 282/QĐ-VP, Điều 39"
@@ -261,6 +262,9 @@ def cancel(trip: Trip, *, me: Staff, by: AbstractBaseUser | None = None) -> Trip
     if trip.handover_id and trip.handover.state == HandoverState.DRAFT:
         trip.handover.state = HandoverState.CANCELLED
         trip.handover.save(update_fields=["state"])
+    for claim in trip.payment_claims.filter(state="draft"):  # nothing to claim for a trip not made
+        deadlines.cancel_deadlines(claim, kind=payments.DEADLINE_KIND)
+        claim.delete()
     trip.state = TripState.CANCELLED
     trip.save(update_fields=["state"])
     return trip
