@@ -134,3 +134,23 @@ def test_away_calendar_query_count_does_not_grow_with_absences(hatinh, login, pe
     with django_assert_max_num_queries(30):
         page = client.get("/nhan-su/lich-vang/?thang=2026-3").content.decode()
     assert page.count("away-leave") >= 14 * 2
+
+
+def test_head_agreeing_without_a_substitute_sees_the_rule_on_the_form(hatinh, login, person):
+    login("ht.vhxh.cv1").post("/nhan-su/nghi/", {"kind": "sick", "start": "2026-03-09", "end": "2026-03-09",
+                                                 "reason": "Ốm"})  # fmt: skip
+    req = LeaveRequest.objects.get()
+    head = login("ht.vhxh.truong")
+    response = head.post(f"/nhan-su/nghi/{req.pk}/y-kien/", {"decision": "approve"})
+    assert response.status_code == 400 and "Phải chỉ định người làm thay" in response.content.decode()
+    req.refresh_from_db()
+    assert req.state == "pending"
+    head.post(f"/nhan-su/nghi/{req.pk}/y-kien/", {"decision": "approve", "substitute": person("ht.vhxh.cv2").pk})
+    req.refresh_from_db()
+    assert req.state == "approved"
+    # Every change is audited (peers.md §D.4): filed, substitute named, approved; the refused attempt left nothing.
+    assert list(req.history.values_list("state", "substitute__user__username")) == [
+        ("approved", "ht.vhxh.cv2"),
+        ("pending", "ht.vhxh.cv2"),
+        ("pending", None),
+    ]
