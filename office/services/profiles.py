@@ -354,15 +354,31 @@ def _load_demo_users(
             default = (
                 unit.head_title if extra["position"] == Position.TRUONG_PHONG else Position(extra["position"]).label
             )
-            posts.append((extra["position"], unit, f"{extra.get('title') or default} {unit.name}".strip()))
+            posts.append((extra["position"], unit, _title_with_unit(str(extra.get("title") or default), unit.name)))
         leaders[post["key"]] = person(post["key"], posts, supervised.get(post["key"], []))
 
+    # A unit headed by a leader concurrently (Phó Chánh kiêm Trưởng Ban) gets no second head.
+    headed_by_leader = {
+        extra["unit"]
+        for post in data["leadership"]
+        for extra in post.get("also") or []
+        if extra.get("position") == Position.TRUONG_PHONG
+    }
     for u in data["units"]:
         unit = units[u["code"]]
         key = u.get("demo_key", u["code"])
         unit_sectors = u.get("sectors") or []
-        person(f"{key}.truong", [(Position.TRUONG_PHONG, unit, f"{unit.head_title} {unit.name}")], unit_sectors)
-        person(f"{key}.pho", [(Position.PHO_TRUONG_PHONG, unit, f"{unit.deputy_title} {unit.name}")], unit_sectors)
+        if u["code"] not in headed_by_leader:
+            person(
+                f"{key}.truong",
+                [(Position.TRUONG_PHONG, unit, _title_with_unit(unit.head_title, unit.name))],
+                unit_sectors,
+            )
+        person(
+            f"{key}.pho",
+            [(Position.PHO_TRUONG_PHONG, unit, _title_with_unit(unit.deputy_title, unit.name))],
+            unit_sectors,
+        )
         for n in (1, 2):
             person(f"{key}.cv{n}", [(Position.CHUYEN_VIEN, unit, f"Chuyên viên {unit.name}")], unit_sectors)
         if u.get("registry"):
@@ -385,6 +401,14 @@ def _load_demo_users(
     for key in existing.keys() - wanted:
         existing[key].delete()
         result.updated += 1
+
+
+def _title_with_unit(title: str, unit_name: str) -> str:
+    """«Trưởng Ban» + «Ban Tiếp công dân» → «Trưởng Ban Tiếp công dân», not «Trưởng Ban Ban …»."""
+    last, first = title.split()[-1:], unit_name.split()[:1]
+    if last and first and last[0].lower() == first[0].lower():
+        return f"{title} {unit_name.split(' ', 1)[1]}" if " " in unit_name else title
+    return f"{title} {unit_name}"
 
 
 def random_password() -> str:
