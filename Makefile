@@ -7,7 +7,7 @@ PROFILE ?= hatinh-ubnd
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install lint format migrate demo serve bench clean messages
+.PHONY: run test install lint format migrate demo serve bench clean messages test-browser test-security
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -43,6 +43,15 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-browser: only the Playwright journeys (Debian's chromium; screenshots of failures in test-artifacts/).
+test-browser: install
+	$(BIN)/pytest tests/browser $(PYTEST_ARGS)
+
+## make test-security: permission matrix, security, operations and query-count tests.
+test-security: install
+	$(BIN)/pytest tests/test_permission_matrix.py tests/test_security.py tests/test_ops.py tests/test_ops_backup.py \
+		tests/test_ops_query_counts.py $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
