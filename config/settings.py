@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -178,6 +178,16 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "SigningCapacityEnum": "documents.models.SigningCapacity",
+        "OpinionDecisionEnum": "documents.models.Opinion.Decision",
+        "IncomingStatusEnum": "documents.models.IncomingStatus",
+        "SubmissionStatusEnum": "documents.models.SubmissionStatus",
+        "OutgoingStatusEnum": "documents.models.OutgoingStatus",
+        "PersonnelStepDecisionEnum": "personnel.models.StepDecision",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise the filesystem transport (embedded default).

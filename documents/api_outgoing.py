@@ -181,10 +181,16 @@ class DecideView(APIView):
         return Response(SubmissionSerializer(_submissions_qs(me).get(pk=pk)).data)
 
 
+class ResubmitSerializer(serializers.Serializer):
+    draft = serializers.FileField(required=False)
+    summary = serializers.CharField(required=False, allow_blank=True)
+    disagreements = serializers.CharField(required=False, allow_blank=True)
+
+
 class ResubmitView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(responses=SubmissionSerializer)
+    @extend_schema(request=ResubmitSerializer, responses=SubmissionSerializer)
     def post(self, request: Request, pk: int) -> Response:
         me, sub = _submission(request, pk)
         submissions.resubmit(

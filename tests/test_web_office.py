@@ -38,7 +38,7 @@ def test_repeated_failed_logins_lock_the_account(hatinh, client):
     [
         ("ht.chanhvp", "Chánh Văn phòng"),
         ("ht.pcvp1", "Phòng Tổng hợp"),  # supervised unit listed
-        ("ht.hctc.truong", "Trưởng phòng Phòng Hành chính - Tổ chức"),
+        ("ht.hctc.truong", "Trưởng phòng Hành chính - Tổ chức"),
         ("ht.vanthu1", "Văn thư Phòng Hành chính - Tổ chức"),
         ("ht.kinhte.cv1", "Chuyên viên Phòng Kinh tế ngành"),
     ],
@@ -131,9 +131,22 @@ def test_healthz_checks_database_broker_and_worker(db, client):
     assert "broker" in data["checks"] and "worker" in data["checks"]
 
 
-def test_english_is_available(hatinh, login):
-    page = login("ht.vanthu1").get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Home" in page
+def test_vietnamese_is_the_default_even_for_an_english_browser(hatinh, login):
+    page = login("ht.vanthu1").get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Trang chủ" in page and 'lang="vi"' in page
+
+
+def test_english_is_chosen_with_the_language_selector(hatinh, login):
+    client = login("ht.vanthu1")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Home" in client.get("/").content.decode()
+
+
+def test_api_messages_follow_accept_language(hatinh, api):
+    response = api().get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401 and "credentials" in response.json()["detail"]
+    response = api().get("/api/v1/me/")
+    assert "credentials" not in response.json()["detail"]
 
 
 def test_production_settings_pass_check_deploy():

@@ -45,7 +45,7 @@ def test_wrong_password_is_refused_in_vietnamese(log_in, page):
         ("ht.vanthu1", "Văn thư Phòng Hành chính - Tổ chức"),
         ("ht.chanhvp", "Chánh Văn phòng"),
         ("ht.pcvp1", "Phó Chánh Văn phòng"),
-        ("ht.tonghop.truong", "Trưởng phòng Phòng Tổng hợp"),
+        ("ht.tonghop.truong", "Trưởng phòng Tổng hợp"),
         ("ht.kinhte.cv1", "Chuyên viên Phòng Kinh tế ngành"),
     ],
 )
