@@ -184,7 +184,8 @@ def issue(doc: OutgoingDocument, clerk: Staff, recipients: list[str], retention:
     doc.number = number
     doc.symbol = build_symbol(doc.organisation, doc.doc_type, doc.drafting_unit, number)
     doc.recipients = recipients
-    doc.retention = retention.strip() or f"Lưu: VT, {doc.drafting_unit.abbreviation or doc.drafting_unit.code.upper()}."
+    unit_abbr = doc.drafting_unit.abbreviation or doc.drafting_unit.code.upper()
+    doc.retention = retention.strip() or doc.organisation.rule("retention_line", "") or f"Lưu: VT, {unit_abbr}."
     doc.issued_at = timezone.now()
     doc.issued_by = clerk
     doc.status = OutgoingStatus.ISSUED
@@ -241,6 +242,7 @@ def render_pdf(doc: OutgoingDocument) -> bytes:
             "doc": doc,
             "org": org,
             "is_party": org.symbol_style == SymbolStyle.PARTY,
+            "header": org.rule("header", {}) or {},
             "place_date": f"{org.place_name or org.province}, ngày {date:%d} tháng {date:%m} năm {date.year}",
             "signature": signature_block(doc),
         },
