@@ -163,3 +163,47 @@ def test_signing_matrix_loads_idempotently_and_bad_entries_are_refused(hatinh):
     assert (again.created, again.updated) == (0, 0) and SigningRule.objects.count() == count
     problems = signing.validate_signing_matrix([{"position": "giam_doc", "capacity": "XX", "doc_types": ["khong_co"]}])
     assert len(problems) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issuing_gives_gapless_distinct_numbers_on_postgresql():
+    """NĐ 30 Điều 15.1: one series a year, no gap, no duplicate — also with two clerks at once."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks (CI runs it on PostgreSQL)")
+    from office.models import Staff
+    from office.services.profiles import load_profile
+
+    load_profile("hatinh-ubnd", demo_users=True, password="x-test-password")
+
+    def staff(username):
+        return Staff.objects.prefetch_related("posts__unit").get(user__username=username)
+
+    docs = []
+    for _ in range(12):
+        doc = approved(staff("ht.tonghop.cv1"), unit="tonghop")
+        docs.append(outgoing.sign(doc, staff("ht.chanhvp"), ""))
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def work(i):
+        try:
+            barrier.wait()
+            clerk = staff("ht.vanthu1" if i % 2 else "ht.vanthu2")
+            for doc in docs[i::4]:
+                outgoing.issue(doc, clerk, ["Sở Nội vụ"])
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(OutgoingDocument.objects.values_list("number", flat=True)) == list(range(1, 13))
