@@ -130,8 +130,9 @@ def revoke_standing_authorisation(staff: Staff, doc_type: DocumentType) -> None:
 
 
 def validate_signing_matrix(entries: list[dict[str, Any]]) -> list[str]:
+    from documents.catalogue import CODES as type_codes
+
     problems = []
-    type_codes = set(DocumentType.objects.values_list("code", flat=True))
     for i, entry in enumerate(entries or []):
         where = f"Thẩm quyền ký thứ {i + 1}"
         if entry.get("position") not in Position.values:
@@ -154,6 +155,9 @@ def validate_signing_matrix(entries: list[dict[str, Any]]) -> list[str]:
 def load_signing_matrix(org: Organisation, data: dict[str, Any], result) -> None:
     """Profile extension: replace the organisation's SigningRule rows by the profile's matrix,
     writing only when something changed (loading stays idempotent)."""
+    from documents.catalogue import ensure_document_types
+
+    ensure_document_types()
     entries = (data.get("rules") or {}).get("signing_matrix") or []
     wanted = []
     for entry in entries:
