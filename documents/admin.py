@@ -1,11 +1,12 @@
 """Setup screens for documents: the type catalogue (statutory abbreviations locked), signing
-rules, registers. Documents themselves are handled in the application, not here."""
+rules, registers. Documents themselves are not in the admin: an administrator is not named
+on a confidential document and must not read it (issue 3 §4)."""
 
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from documents.models import DocumentType, IncomingDocument, OutgoingDocument, Register, SigningRule, Submission
+from documents.models import DocumentType, Register, SigningRule
 
 
 @admin.register(DocumentType)
@@ -44,22 +45,3 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 @admin.register(Register)
 class RegisterAdmin(ReadOnlyAdmin):
     list_display = ["name", "organisation", "direction", "year", "confidential", "next_number"]
-
-
-@admin.register(IncomingDocument)
-class IncomingDocumentAdmin(ReadOnlyAdmin):
-    list_display = ["number", "symbol", "sender", "received_at", "status", "confidentiality"]
-    list_filter = ["status", "urgency", "confidentiality"]
-    search_fields = ["symbol", "sender"]
-
-
-@admin.register(OutgoingDocument)
-class OutgoingDocumentAdmin(ReadOnlyAdmin):
-    list_display = ["symbol", "doc_type", "status", "signer", "issued_at"]
-    list_filter = ["status"]
-
-
-@admin.register(Submission)
-class SubmissionAdmin(ReadOnlyAdmin):
-    list_display = ["title", "drafter", "status", "round", "created_at"]
-    list_filter = ["status"]
