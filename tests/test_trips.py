@@ -264,3 +264,13 @@ def test_cancelling_an_approved_trip_revokes_the_delegation_and_the_claim_deadli
     assert delegation.acting_for(cv1, MON) == cv1
     assert not Deadline.objects.filter(kind="payment_claim.declare", state="open").exists()
     assert not PaymentClaim.objects.exists()
+
+
+def test_who_receives_the_trip_report_comes_from_the_profile(hatinh, person):
+    """000 L408: the Chánh and the supervising leader; 004 Điều 18: the supervising leader and the unit head."""
+    cv = person("ht.kinhte.cv1")
+    assert trips.report_recipients(cv) == [person("ht.chanhvp"), person("ht.pcvp1")]
+    hatinh.rules["trips"]["report_to"] = ["supervising_leader", "unit_head"]
+    hatinh.save()
+    cv = person("ht.kinhte.cv1")
+    assert trips.report_recipients(cv) == [person("ht.pcvp1"), person("ht.kinhte.truong")]

@@ -7,6 +7,8 @@
 - 000 Điều 39 (L408): «từ 02 ngày trở lên» → a handover sheet (phiếu bàn giao công việc); at the end,
   report the results to the Chánh and the supervising office leader and take the work back.
   The threshold is rules.trips.handover_sheet_from_days.
+- 004 Điều 18 (seed 004_a5ebbf835d2cffb0.txt): the report goes to the supervising office leader and the
+  unit head (rules.trips.report_to).
 - 002 Điều 16.3 (seed 002_ebbdd6752b9f0751.txt): a trip outside the approved programme needs the
   supervising office leader's approval (rules.trips.decided_by = supervising_leader: trips in the
   programme need no further approval).
@@ -58,6 +60,19 @@ def derive_approver(staff: Staff, in_programme: bool) -> tuple[Staff | None, str
     if in_programme:
         return None, ""
     return common.supervising_leader_of(staff), SRC_002_16
+
+
+def report_recipients(staff: Staff) -> list[Staff]:
+    """Who receives the trip report, per the profile (rules.trips.report_to): 000 L408 names the Chánh and the
+    supervising office leader; 004 Điều 18 the supervising office leader and the unit head (the default)."""
+    finders = {
+        "chanh_vp": common.chanh_of,
+        "supervising_leader": common.supervising_leader_of,
+        "unit_head": common.unit_head_of,
+    }
+    wanted = staff.organisation.rule("trips.report_to", ["supervising_leader", "unit_head"]) or []
+    people = [finders[w](staff) for w in wanted if w in finders]
+    return [p for p in people if p is not None]
 
 
 def _url(trip: Trip) -> str:
@@ -240,7 +255,7 @@ def report(trip: Trip, *, me: Staff, text: str, today: dt.date | None = None) ->
         raise ValidationError({"report": ["Chuyến công tác chưa bắt đầu, chưa thể báo cáo kết quả."]})
     trip.report, trip.reported_at, trip.state = text.strip(), timezone.now(), TripState.REPORTED
     trip.save(update_fields=["report", "reported_at", "state"])
-    recipients = {s.pk: s for s in (common.chanh_of(me), common.supervising_leader_of(me)) if s and s.pk != me.pk}
+    recipients = {s.pk: s for s in report_recipients(me) if s.pk != me.pk}
     for person in recipients.values():
         notify(person, key=f"trip:{trip.pk}:report:{person.pk}", kind="info",
                title=f"{me.full_name} báo cáo kết quả công tác {trip.destination}", body=trip.report[:1000],
