@@ -274,3 +274,30 @@ def test_who_receives_the_trip_report_comes_from_the_profile(hatinh, person):
     hatinh.save()
     cv = person("ht.kinhte.cv1")
     assert trips.report_recipients(cv) == [person("ht.pcvp1"), person("ht.kinhte.truong")]
+
+
+# --------------------------------------------------------------------------- the Party office (002)
+
+
+def test_party_office_trips_in_the_programme_need_no_approval_outside_it_the_supervising_leader(binhthuan, person):
+    """002 Điều 16.3: only a trip «ngoài chương trình, kế hoạch đã được phê duyệt» needs the supervising leader."""
+    inside = go(person, "bt.tonghop.cv1", substitute="bt.tonghop.cv2", in_programme=True)
+    assert inside.state == "approved" and inside.approver is None
+    outside = go(person, "bt.hctd.cv1", substitute="bt.hctd.cv2", in_programme=False)
+    assert outside.approver == person("bt.pcvp2") and outside.state == "pending"
+
+
+def test_party_office_travel_papers_are_signed_by_the_head_of_hanh_chinh_tiep_dan(binhthuan, person):
+    """002 Điều 7.4: the Trưởng Phòng Hành chính - Tiếp dân «ký, cấp phát giấy đi đường»."""
+    assert papers.can_sign(person("bt.hctd.truong"))
+    for username in ("bt.tonghop.truong", "bt.pcvp1", "bt.chanhvp", "bt.hctd.cv1"):
+        assert not papers.can_sign(person(username)), username
+    trip = go(person, "bt.tonghop.cv1", substitute="bt.tonghop.cv2", in_programme=True, in_province=True)
+    with pytest.raises(PermissionDenied):
+        papers.issue_travel_paper(trip, me=person("bt.chanhvp"), today=D(2026, 3, 5))
+    paper = papers.issue_travel_paper(trip, me=person("bt.hctd.truong"), today=D(2026, 3, 5))
+    # The profile says nothing of a monthly in-province paper here: valid for the trip only.
+    assert (paper.valid_from, paper.valid_until) == (MON, MON)
+    text = PdfReader(io.BytesIO(paper_pdf(paper))).pages[0].extract_text()
+    for words in ("TỈNH ỦY BÌNH THUẬN", "ĐẢNG CỘNG SẢN VIỆT NAM", "T/L CHÁNH VĂN PHÒNG", "GIẤY ĐI ĐƯỜNG"):
+        assert words in text, words

@@ -36,13 +36,22 @@ def signer_positions(organisation: Organisation) -> list[str]:
     return list(organisation.rule("travel_paper.signer_positions", ["chanh_vp", "pho_chanh_vp"]) or [])
 
 
+def _holds_signing_post(staff: Staff) -> bool:
+    """A post in rules.travel_paper.signer_positions, in one of rules.travel_paper.signer_units when the
+    profile names units (002 Điều 7.4: the head of Phòng Hành chính - Tiếp dân, not every head)."""
+    positions = set(signer_positions(staff.organisation))
+    units = set(staff.organisation.rule("travel_paper.signer_units", []) or [])
+    return any(
+        p.position in positions and (not units or (p.unit_id and p.unit.code in units)) for p in staff.posts.all()
+    )
+
+
 def can_sign(me: Staff, today: dt.date | None = None) -> bool:
-    """Holds a signing position, or acts today for someone who does."""
-    positions = set(signer_positions(me.organisation))
-    if common.positions_of(me) & positions:
+    """Holds a signing post, or acts today for someone who does."""
+    if _holds_signing_post(me):
         return True
     today = today or timezone.localdate()
-    return any(common.positions_of(p) & positions for p in delegation.principals_of(me, today))
+    return any(_holds_signing_post(p) for p in delegation.principals_of(me, today))
 
 
 def validity(organisation: Organisation, trip: Trip) -> tuple[str, dt.date, dt.date]:

@@ -14,16 +14,28 @@ def _signature(paper: TravelPaper) -> dict:
     org = paper.organisation
     positions = common.positions_of(paper.signer)
     signer_title = paper.signer.main_post.display_title if paper.signer.main_post else ""
+    labels = {"KT": "KT.", "TL": "TL."} | (org.rule("capacity_labels", {}) or {})  # Party: «K/T», «T/L»
     lines: list[str] = []
     if paper.on_behalf == "ubnd":
         lines = [str(org.rule("travel_paper.ubnd_letter_on_behalf", "TL. CHỦ TỊCH")), signer_title.upper()]
     elif Position.CHANH_VP in positions:
         lines = [signer_title.upper()]
     elif Position.PHO_CHANH_VP in positions:
-        lines = ["KT. CHÁNH VĂN PHÒNG", signer_title.upper()]
+        lines = [f"{labels['KT']} CHÁNH VĂN PHÒNG", signer_title.upper()]
     else:
-        lines = ["TL. CHÁNH VĂN PHÒNG", signer_title.upper()]
+        lines = [f"{labels['TL']} CHÁNH VĂN PHÒNG", signer_title.upper()]
     return {"lines": [line for line in lines if line], "name": paper.signer.full_name}
+
+
+def _issuer(paper: TravelPaper) -> list[str]:
+    """The issuing organ at the top left: the profile's header (parent, organ) or the office's name."""
+    org = paper.organisation
+    if paper.on_behalf == "ubnd":
+        return ["ỦY BAN NHÂN DÂN TỈNH " + org.province.upper()]
+    header = org.rule("header", {}) or {}
+    if header.get("parent") and header.get("organ"):
+        return [header["parent"], header["organ"]]
+    return [org.name.upper()]
 
 
 def paper_pdf(paper: TravelPaper) -> bytes:
@@ -35,7 +47,7 @@ def paper_pdf(paper: TravelPaper) -> bytes:
         "paper": paper,
         "org": org,
         "party": org.symbol_style == SymbolStyle.PARTY,
-        "issuer": "ỦY BAN NHÂN DÂN TỈNH " + org.province.upper() if paper.on_behalf == "ubnd" else org.name.upper(),
+        "issuer": _issuer(paper),
         "position": post.display_title if post else "",
         "signature": _signature(paper),
         "code": "GĐĐ" if paper.kind == PaperKind.TRAVEL else "GGT",
