@@ -40,14 +40,20 @@ def invalidate_overrides() -> None:
     cache.set(_OVERRIDES_VERSION_KEY, time.time(), None)
     with _lock:
         _state["loaded_at"] = 0.0
+        _state["checked_at"] = 0.0
 
 
 def _overrides() -> dict[dt.date, str]:
     from office.models import CalendarOverride
 
     now = time.monotonic()
+    with _lock:
+        # Ask the shared cache for the version at most once a second: a due-date loop calls this per day.
+        if now - _state.get("checked_at", 0.0) < 1.0 and now - _state["loaded_at"] < _OVERRIDES_TTL_SECONDS:
+            return _state["overrides"]
     version = cache.get(_OVERRIDES_VERSION_KEY)
     with _lock:
+        _state["checked_at"] = now
         fresh = now - _state["loaded_at"] < _OVERRIDES_TTL_SECONDS and version == _state["version"]
         if fresh:
             return _state["overrides"]
