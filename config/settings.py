@@ -218,6 +218,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # One beat; the schedule lives in code (shared/spec/peers.md §D.3).
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "office.tasks.heartbeat", "schedule": 60.0, "options": {"expires": 55}},
+    # Reminders, overdue flags, escalations and recurring meetings/reports, derived from the database.
+    "scan-deadlines": {"task": "workflow.tasks.scan_deadlines", "schedule": 300.0, "options": {"expires": 290}},
 }
 
 # Security: secure defaults in production (DEBUG off); `check --deploy` passes with no warnings.

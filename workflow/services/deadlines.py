@@ -15,7 +15,31 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from office.models import Staff, Unit
+from office.services import calendar
 from workflow.models import OPEN_STATES, Deadline, DeadlineState
+
+
+def working_days_before(day: dt.date, n: int) -> dt.date:
+    """The N-th working day before `day` (0 → `day` itself)."""
+    current = day
+    remaining = n
+    while remaining > 0:
+        current -= dt.timedelta(days=1)
+        if calendar.is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def reminder_instant(due_at: dt.datetime, remind_before_days: int) -> dt.datetime | None:
+    """When the reminder falls due: the start of the working day N working days before the due day.
+
+    0 means no reminder. A due date at 23:59 on Thursday with 1 day → Wednesday 00:00.
+    """
+    if not remind_before_days or due_at is None:
+        return None
+    due_day = timezone.localtime(due_at).date()
+    day = working_days_before(due_day, remind_before_days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _target_filter(target: models.Model) -> dict:
@@ -35,15 +59,20 @@ def open_deadline(
     unit: Unit | None = None,
     remind_before_days: int = 1,
     escalate_to: Staff | None = None,
+    note: str = "",
 ) -> Deadline:
     """Open (or, if one is already open for the same target, kind and person, update) a deadline."""
     existing = Deadline.objects.filter(
         **_target_filter(target), kind=kind, assignee=assignee, state__in=OPEN_STATES
     ).first()
     if existing:
-        existing.due_at = due_at
-        existing.title = title
-        existing.save(update_fields=["due_at", "title"])
+        fields = ["title"]
+        existing.title = title[:500]
+        if existing.due_at != due_at:
+            existing.due_at = due_at
+            existing.state = DeadlineState.OPEN  # the scan derives due soon / overdue for the new date
+            fields += ["due_at", "state"]
+        existing.save(update_fields=fields)
         return existing
     return Deadline.objects.create(
         organisation_id=assignee.organisation_id,
@@ -59,6 +88,7 @@ def open_deadline(
         source=source,
         remind_before_days=remind_before_days,
         escalate_to=escalate_to,
+        note=note[:300],
     )
 
 

@@ -29,32 +29,73 @@ def notify(
     url: str = "",
     urgent: bool = False,
     email: bool = True,
+    defer_email: bool = False,
 ) -> Notification | None:
-    """Create the notification unless one with this key exists; returns None when it did."""
+    """Create the notification unless one with this key exists; returns None when it did.
+
+    The e-mail goes after commit; with `defer_email` it waits for send_pending_emails()
+    (the deadline scan sends its mail in one pass at the end).
+    """
+    wanted = bool(email and recipient.email)
     try:
         with transaction.atomic():
             note = Notification.objects.create(
-                recipient=recipient, key=key[:200], kind=kind, title=title[:300], body=body, url=url, urgent=urgent
+                recipient=recipient,
+                key=key[:200],
+                kind=kind,
+                title=title[:300],
+                body=body,
+                url=url,
+                urgent=urgent,
+                email_wanted=wanted,
             )
     except IntegrityError:
         return None
-    if email and recipient.email:
-        transaction.on_commit(lambda: _send_email(note.pk))
+    if wanted and not defer_email:
+        transaction.on_commit(lambda: send_notification_email(note.pk))
     return note
 
 
-def _send_email(notification_id: int) -> None:
-    note = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    if note is None:
-        return
+def send_notification_email(notification_id: int) -> bool:
+    """Send one notification's e-mail, at most once: the row is claimed by a conditional UPDATE first."""
+    claimed = Notification.objects.filter(pk=notification_id, email_wanted=True, emailed_at=None).update(
+        emailed_at=timezone.now()
+    )
+    if claimed != 1:
+        return False  # already sent (a redelivered task, or another worker got there first)
+    note = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
-        send_mail(note.title, note.body or note.title, settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
-    except OSError:  # the in-app notification stands even when mail is down
+        send_mail(note.title, _email_body(note), settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
+    except OSError:  # the in-app notification stands; the next scan tries the mail again
         log.warning("could not e-mail notification %s", notification_id, exc_info=True)
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        return False
+    return True
+
+
+def _email_body(note: Notification) -> str:
+    lines = [note.body or note.title]
+    if note.url:
+        lines += ["", f"Xem: {getattr(settings, 'SITE_URL', '').rstrip('/')}{note.url}"]
+    return "\n".join(lines)
+
+
+def send_pending_emails(limit: int = 1000) -> int:
+    """E-mail every notification still waiting (also those a dead worker left behind)."""
+    ids = list(
+        Notification.objects.filter(email_wanted=True, emailed_at=None)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in ids if send_notification_email(pk))
 
 
 def unread_count(staff: Staff) -> int:
     return Notification.objects.filter(recipient=staff, read_at__isnull=True).count()
+
+
+def recent(staff: Staff, limit: int = 50):
+    return Notification.objects.filter(recipient=staff).order_by("-created_at", "-pk")[:limit]
 
 
 def mark_read(staff: Staff, notification_ids: list[int] | None = None) -> int:
