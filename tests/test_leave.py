@@ -262,3 +262,12 @@ def test_an_incoming_document_for_someone_on_approved_leave_reaches_the_substitu
     assert substitute.get(f"/api/v1/incoming/{doc.pk}/").status_code == 200
     done = substitute.post(f"/api/v1/incoming/{doc.pk}/complete/", {"result": "filed"}, format="json")
     assert done.status_code == 200, done.content
+
+
+def test_a_substitute_who_asked_for_leave_meanwhile_stops_the_approval(hatinh, person):
+    req = ask(person, "ht.tonghop.cv1", MON, MON, substitute="ht.tonghop.cv2")
+    ask(person, "ht.tonghop.cv2", MON, TUE, substitute="ht.tonghop.pho")
+    with pytest.raises(ValidationError, match="không thể làm thay"):
+        leave.decide(req, me=person("ht.tonghop.truong"), decision="approve", today=MON)
+    req.refresh_from_db()
+    assert req.state == "pending" and not Absence.objects.exists()

@@ -227,6 +227,8 @@ def _approve(req: LeaveRequest, *, by: AbstractBaseUser | None) -> None:
                 ]
             }
         )
+    # The substitute may have asked for leave or a trip since the request was filed.
+    common.check_substitute(req.staff, req.substitute, req.start, req.end, "substitute")
     absence = delegation.record_absence(
         staff=req.staff,
         kind=req.kind,

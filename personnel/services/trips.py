@@ -168,6 +168,7 @@ def _approve(trip: Trip, *, by: AbstractBaseUser | None) -> None:
                 ]
             }
         )
+    common.check_substitute(trip.staff, trip.substitute, trip.start, trip.end, "substitute")
     trip.absence = delegation.record_absence(
         staff=trip.staff,
         kind=AbsenceKind.TRIP,
