@@ -147,7 +147,7 @@ def _move_back(pairs: list[list[int]], from_staff: Staff, to_staff: Staff) -> in
 @transaction.atomic
 def confirm(handover: Handover, *, me: Staff) -> Handover:
     """The receiver confirms: the giver's open deadlines move to them (back, for a return)."""
-    handover = Handover.objects.select_for_update().select_related("giver", "receiver").get(pk=handover.pk)
+    handover = Handover.objects.select_for_update(of=("self",)).select_related("giver", "receiver").get(pk=handover.pk)
     if me.pk != handover.receiver_id:
         raise PermissionDenied("Chỉ người nhận bàn giao xác nhận phiếu bàn giao.")
     if handover.state != HandoverState.DRAFT:

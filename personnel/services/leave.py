@@ -282,7 +282,7 @@ def decide(
 ) -> LeaveRequest:
     """The holder of the current step agrees or refuses; the last agreement approves the leave."""
     today = today or timezone.localdate()
-    req = LeaveRequest.objects.select_for_update().select_related("staff__organisation").get(pk=req.pk)
+    req = LeaveRequest.objects.select_for_update(of=("self",)).select_related("staff__organisation").get(pk=req.pk)
     if decision not in StepDecision.values:
         raise ValidationError({"decision": ["Ý kiến phải là «approve» (đồng ý) hoặc «reject» (không đồng ý)."]})
     if req.state != RequestState.PENDING:

@@ -64,7 +64,7 @@ def can_confirm(me: Staff, entry: Overtime, today: dt.date | None = None) -> boo
 @transaction.atomic
 def confirm(entry: Overtime, *, me: Staff, approve: bool = True) -> Overtime:
     """000 Điều 21.1 (L261): a unit leader confirms (or refuses) the overtime."""
-    entry = Overtime.objects.select_for_update().select_related("staff").get(pk=entry.pk)
+    entry = Overtime.objects.select_for_update(of=("self",)).select_related("staff").get(pk=entry.pk)
     if not can_confirm(me, entry):
         raise PermissionDenied(f"Chỉ Lãnh đạo đơn vị xác nhận làm thêm giờ ({SOURCE}).")
     if entry.state != OvertimeState.CLAIMED:

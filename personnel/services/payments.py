@@ -181,7 +181,7 @@ def decide_exception(
 ) -> PaymentClaim:
     """The Chánh Văn phòng (or whoever acts for them) allows or refuses a late claim (000 L382)."""
     today = today or timezone.localdate()
-    claim = PaymentClaim.objects.select_for_update().select_related("organisation").get(pk=claim.pk)
+    claim = PaymentClaim.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=claim.pk)
     approver = exception_approver(claim.organisation)
     if approver is None or not common.acts_as(me, approver, today):
         raise PermissionDenied("Chỉ Chánh Văn phòng quyết định thanh toán khoản kê khai quá hạn.")

@@ -211,7 +211,8 @@ def decide(
     today: dt.date | None = None,
 ) -> Trip:
     today = today or timezone.localdate()
-    trip = Trip.objects.select_for_update().select_related("staff__organisation", "approver").get(pk=trip.pk)
+    locked = Trip.objects.select_for_update(of=("self",)).select_related("staff__organisation", "approver")
+    trip = locked.get(pk=trip.pk)
     if decision not in StepDecision.values:
         raise ValidationError({"decision": ["Ý kiến phải là «approve» (đồng ý) hoặc «reject» (không đồng ý)."]})
     if trip.state != TripState.PENDING:
@@ -245,7 +246,7 @@ def decide(
 def report(trip: Trip, *, me: Staff, text: str, today: dt.date | None = None) -> Trip:
     """000 Điều 39 (L408), L402: report the results to the Chánh and the supervising leader; take the work back."""
     today = today or timezone.localdate()
-    trip = Trip.objects.select_for_update().select_related("staff__organisation").get(pk=trip.pk)
+    trip = Trip.objects.select_for_update(of=("self",)).select_related("staff__organisation").get(pk=trip.pk)
     if me.pk != trip.staff_id:
         raise PermissionDenied("Chỉ người đi công tác báo cáo kết quả chuyến đi.")
     if trip.state != TripState.APPROVED:
