@@ -193,7 +193,7 @@ def _derive(rules: dict[str, Any]) -> list[dict]:
     if _frequency_when(meetings.get("ldvp_giao_ban")):
         out.append(_meeting("giao_ban_lanh_dao", "Giao ban Lãnh đạo Văn phòng",
                             _frequency_when(meetings["ldvp_giao_ban"]),
-                            "Chánh, Phó Chánh Văn phòng giao ban 1 lần/tháng (000 Điều 20.6, L79)"))  # fmt: skip
+                            "Chánh, Phó Chánh Văn phòng giao ban 1 lần/tháng (000 Điều 5.6, L79)"))  # fmt: skip
 
     district = meetings.get("district_offices_giao_ban")
     if isinstance(district, dict) and district.get("months"):
@@ -203,7 +203,7 @@ def _derive(rules: dict[str, Any]) -> list[dict]:
     elif _frequency_when(district):
         out.append(_meeting("giao_ban_van_phong_huyen", "Giao ban với Văn phòng HĐND và UBND cấp huyện",
                             _frequency_when(district),
-                            "Định kỳ 3 tháng giao ban với Văn phòng cấp huyện (000 Điều 19.3.b, L246)"))  # fmt: skip
+                            "Định kỳ 3 tháng giao ban với Văn phòng cấp huyện (000 Điều 18.3.b, L246)"))  # fmt: skip
 
     half_monthly = reports.get("half_monthly")
     if isinstance(half_monthly, dict) and half_monthly.get("weekday"):
