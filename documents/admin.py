@@ -4,7 +4,6 @@ on a confidential document and must not read it (issue 3 §4)."""
 
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from documents.models import DocumentType, Register, SigningRule
 
@@ -31,7 +30,7 @@ class SigningRuleAdmin(admin.ModelAdmin):
     filter_horizontal = ["doc_types"]
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 

@@ -387,6 +387,18 @@ def _load_demo_users(
         if u.get("accountant"):
             person("ketoan", [(Position.KE_TOAN_TRUONG, unit, "Kế toán trưởng")], [])
 
+    # A setup account for Django admin (calendar overrides, document types, signing rules); not a post.
+    admin_name = f"{prefix}.admin"
+    admin = user_model.objects.filter(username=admin_name).first()
+    if admin is None:
+        user_model(username=admin_name, password=shared_hash(), is_staff=True, is_superuser=True).save()
+        result.created += 1
+    elif admin.password != hashes.get("shared") and not admin.check_password(password):
+        admin.password = shared_hash()
+        admin.save(update_fields=["password"])
+        result.updated += 1
+    result.demo_users.append((admin_name, "Quản trị hệ thống", "Quản trị (trang /quan-tri/)"))
+
     wanted: set[tuple[int, int | None, int | None]] = set()
     for entry in data.get("supervision") or []:
         supervisor = leaders[entry["supervisor"]]
