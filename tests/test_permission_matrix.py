@@ -226,6 +226,32 @@ EXPECTED: dict[str, Expect] = {
     "api-payment-claims": api(),
     "api-payment-claim-detail": api(404),
     "api-payment-claim-decide": api_post_only(),
+    # Deadlines, coordination, notifications (issue 5)
+    "workflow:my_deadlines": page(),
+    "workflow:notifications": page(),
+    "workflow:notifications_read": post_only(),
+    "workflow:unread_badge": page(),  # htmx-polled badge
+    "workflow:coordination_list": page(),
+    "workflow:coordination_new": page(),
+    "workflow:coordination_detail": page(404),
+    "workflow:coordination_reply": page(404),
+    "workflow:coordination_extend": post_only(),
+    "workflow:coordination_extension_decide": post_only(),
+    "workflow:coordination_ask": post_only(),
+    "workflow:coordination_close": post_only(),
+    "workflow:coordination_file": page(404),  # files only through this check
+    "workflow:schedules": page(),
+    "workflow:schedule_item": page(404),
+    "workflow:dashboard": page(403, chanh=200, pho_chanh=200, truong_phong=200, pho_phong=200),  # leaders only
+    "api-coordination": api(),
+    "api-coordination-detail": api(404),
+    "api-coordination-reply": api_post_only(),
+    "api-coordination-extend": api_post_only(),
+    "api-coordination-extension-decide": api_post_only(),
+    "api-coordination-close": api_post_only(),
+    "api-notifications": api(),
+    "api-notifications-read": api_post_only(),
+    "api-deadlines": api(),
     # Accounts, language, health
     "login": expect(anonymous=200, default=302),  # a logged-in user is sent home
     "logout": expect(anonymous=405, default=405),  # POST only (Django 5)
