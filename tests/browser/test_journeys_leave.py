@@ -6,13 +6,12 @@ document waiting for the specialist shows in the substitute's inbox meanwhile.""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.test_journeys_foundation import full_name, option_label
+from tests.browser.test_journeys_foundation import full_name, nav, option_label
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +39,7 @@ def _username_of(name: str) -> str:
 
 
 def _open_request(page, of: str) -> None:
-    page.get_by_role("link", name="Nhân sự").first.click()
+    nav(page, "Nhân sự").click()
     page.get_by_role("navigation", name="Nhân sự").get_by_role("link", name="Nghỉ phép").click()
     page.locator("section[aria-labelledby=list-h]").get_by_role("link", name=of).first.click()
 
@@ -58,7 +57,7 @@ def test_leave_request_to_approval_and_the_substitute_gets_the_work(log_in, log_
 
     # The specialist asks for leave with a handover to a colleague.
     log_in("ht.kinhte.cv1")
-    page.get_by_role("link", name="Nhân sự").first.click()
+    nav(page, "Nhân sự").click()
     page.get_by_role("navigation", name="Nhân sự").get_by_role("link", name="Nghỉ phép").click()
     page.get_by_label("Loại nghỉ").select_option(label="Nghỉ việc riêng")
     page.get_by_label("Từ ngày").fill(today.isoformat())
@@ -98,5 +97,5 @@ def test_leave_request_to_approval_and_the_substitute_gets_the_work(log_in, log_
     # Meanwhile the substitute acts for the specialist and sees the document waiting for them.
     log_in("ht.kinhte.cv2")
     expect(page.locator("section[aria-labelledby=acting-h]")).to_contain_text(cv1)
-    page.get_by_role("link", name=re.compile("Văn bản chờ xử lý|Chờ xử lý")).first.click()
+    nav(page, "Chờ xử lý").click()
     expect(page.locator("main")).to_contain_text(summary)
