@@ -187,6 +187,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStatusEnum": "documents.models.SubmissionStatus",
         "OutgoingStatusEnum": "documents.models.OutgoingStatus",
         "PersonnelStepDecisionEnum": "personnel.models.StepDecision",
+        "CoordinationKindEnum": "workflow.models.CoordinationKind",
     },
 }
 

@@ -164,17 +164,17 @@ class SubmissionDetail(APIView):
         return Response(SubmissionSerializer(sub).data)
 
 
-class DecideSerializer(serializers.Serializer):
+class SubmissionDecideSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Opinion.Decision.choices)
     opinion = serializers.CharField(required=False, allow_blank=True, default="")
     reserved = serializers.BooleanField(required=False, default=False)
 
 
 class DecideView(APIView):
-    @extend_schema(request=DecideSerializer, responses=SubmissionSerializer)
+    @extend_schema(request=SubmissionDecideSerializer, responses=SubmissionSerializer)
     def post(self, request: Request, pk: int) -> Response:
         me, sub = _submission(request, pk)
-        s = DecideSerializer(data=request.data)
+        s = SubmissionDecideSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
         submissions.decide(sub, me, d["decision"], d["opinion"], reserved=d["reserved"])
