@@ -15,6 +15,7 @@ import argparse
 import os
 import platform
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,7 @@ def log(msg: str) -> None:
 
 def machine() -> dict:
     info = {"python": platform.python_version(), "os": platform.platform(), "cpus": os.cpu_count()}
+    info["load_average"] = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews figures
     try:
         cpu = next(
             line.split(":", 1)[1].strip()
@@ -87,10 +89,16 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer {url} within {seconds:.0f} s")
 
 
+def _stop_on_sigterm(signum, frame) -> None:
+    raise SystemExit(f"stopped by signal {signum}")  # so the finally block drops the database
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     args = parse_args(argv)
     from bench import postgres
 
+    load_before = [round(x, 2) for x in os.getloadavg()]
     cluster = None
     server_url = args.database_url
     if not server_url or not server_url.startswith(("postgres://", "postgresql://")):
@@ -132,7 +140,12 @@ def main(argv: list[str] | None = None) -> int:
         report = {
             "generated_at": time.strftime("%Y-%m-%d %H:%M:%S %z"),
             "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
-            "machine": {**machine(), "postgresql": prepared["postgres_version"], "gunicorn_workers": args.workers},
+            "machine": {
+                **machine(),
+                "load_average_before": load_before,
+                "postgresql": prepared["postgres_version"],
+                "gunicorn_workers": args.workers,
+            },
             "data": prepared["data"],
             "settings": {"levels": args.levels, "duration_s": args.duration, "warmup_s": args.warmup},
             "scenarios": results,

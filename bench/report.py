@@ -19,7 +19,12 @@ def markdown(report: dict) -> str:
         "",
         f"Machine: {m.get('cpu', '?')}, {m.get('cpus')} CPUs, {m.get('memory_gb', '?')} GB RAM, {m.get('os')}; "
         f"Python {m['python']}, PostgreSQL {m['postgresql']}, gunicorn {m['gunicorn_workers']} sync workers. "
-        "The load generator, gunicorn and PostgreSQL share this machine.",
+        "The load generator, gunicorn and PostgreSQL share this machine"
+        + (
+            f" (load average {m['load_average_before'][0]} before the run, {m['load_average'][0]} after)."
+            if "load_average_before" in m
+            else "."
+        ),
         "",
         "Data: "
         + ", ".join(f"{k} {v:,}".replace(",", " ") for k, v in report["data"]["rows"].items())

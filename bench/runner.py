@@ -126,6 +126,20 @@ def _load(base: str, spec: dict, concurrency: int, args) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _write_chunks(scenario: registry.Scenario, ctx: registry.Context, args) -> list[list[dict]]:
+    """Distinct requests for each concurrency level: a write (approving a step) is sent once,
+    never again at the next level. The first item went to count_queries, so it is skipped."""
+    wanted = [int((args.duration + args.warmup) * 200 * level) + 50 for level in args.levels]
+    available = requests_for(scenario, ctx, sum(wanted) + 1)[1:]
+    share = max(1, len(available) // len(wanted)) if len(available) < sum(wanted) else None
+    chunks, start = [], 0
+    for want in wanted:
+        size = min(want, share) if share else want
+        chunks.append(available[start : start + size])
+        start += size
+    return chunks
+
+
 def measure(args, prepared: dict, base: str, log) -> list[dict]:
     ctx, results = prepared["ctx"], []
     for scenario in prepared["scenarios"]:
@@ -138,13 +152,16 @@ def measure(args, prepared: dict, base: str, log) -> list[dict]:
             "queries": prepared["queries"][scenario.name],
             "levels": {},
         }
-        for level in args.levels:
-            count = int((args.duration + args.warmup) * 400 * level) if scenario.requests else 1
+        writes = _write_chunks(scenario, ctx, args) if scenario.requests else None
+        for i, level in enumerate(args.levels):
             spec = {
-                "requests": requests_for(scenario, ctx, count),
+                "requests": writes[i] if writes else requests_for(scenario, ctx),
                 "headers": headers_for(scenario, cred),
-                "cycle": scenario.requests is None,
+                "cycle": writes is None,
             }
+            if not spec["requests"]:
+                log(f"{scenario.name} ×{level}: no items left to write, skipped")
+                continue
             page = _load(base, spec, level, args)
             entry = {"page": page}
             if scenario.raw:

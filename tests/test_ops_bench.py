@@ -128,3 +128,18 @@ def test_report_is_a_markdown_table_with_the_machine_and_the_ratio():
     md = markdown(report)
     assert "AMD EPYC, 2 CPUs" in md and "PostgreSQL 15.20" in md and "staff 270" in md
     assert "| API (`/api/v1/staff/`) | 1 | 12.5 | 30 | 41 | 150.2 | 0 | 11 | 2.5 | ×5.0 |" in md
+
+
+def test_writes_are_split_so_no_level_repeats_an_item():
+    from types import SimpleNamespace
+
+    from bench.runner import _write_chunks
+
+    scenario = registry.Scenario(
+        "approve", "Duyệt", user="ht.chanhvp",
+        requests=lambda ctx, n: [registry.Request("POST", f"/duyet/{i}/") for i in range(min(n, 301))],
+    )  # fmt: skip
+    chunks = _write_chunks(scenario, registry.Context(), SimpleNamespace(duration=10, warmup=2, levels=[1, 8, 32]))
+    paths = [r["path"] for chunk in chunks for r in chunk]
+    assert len(chunks) == 3 and all(chunks)
+    assert len(paths) == len(set(paths)) and "/duyet/0/" not in paths  # the first went to the query count
