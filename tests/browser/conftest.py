@@ -36,8 +36,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--disable-dev-shm-usage",
 ]
-#: Generous for a loaded 2-core CI machine, short enough that a missing element fails fast.
-TIMEOUT_MS = 10_000
+#: Generous for a loaded 2-core CI machine (two xdist workers, each with a browser and a live
+#: server), short enough that a missing element still fails within the suite's budget.
+TIMEOUT_MS = 20_000
 
 
 def _chromium_path() -> str:
@@ -58,7 +59,9 @@ def browser():
         if "CHROMIUM_PATH" in os.environ:  # CI names the browser: a missing one is a failure, not a skip
             pytest.fail(f"CHROMIUM_PATH={path} does not exist")
         pytest.skip(f"Chromium not found at {path} (apt-get install chromium, or set CHROMIUM_PATH)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)  # assertions wait as long as actions do
 
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
