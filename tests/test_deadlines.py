@@ -277,3 +277,29 @@ def test_scan_cost_follows_items_due_not_items_open(hatinh, person, ask):
     large = _queries(at("2026-03-11", 8))  # the same one due among 1,101 open
     assert large == small
     assert Notification.objects.count() == 1
+
+
+def test_a_worker_dying_mid_scan_leaves_nothing_half_done(hatinh, person, monkeypatch):
+    """acks_late: the message is redelivered after a crash; the crashed batch was rolled back, so the
+    rerun notifies each item exactly once."""
+    from workflow.services import scan as scan_module
+
+    for who in ("ht.kinhte.cv1", "ht.vhxh.cv1", "ht.noichinh.cv1"):
+        coordination.send_request(person("ht.tonghop.cv1"), subject=f"Hỏi {who}", to=[who], now=at("2026-03-10"))
+    real = scan_module._remind
+    calls = {"n": 0}
+
+    def dying(deadline, summary):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise SystemExit("worker killed")
+        real(deadline, summary)
+
+    monkeypatch.setattr(scan_module, "_remind", dying)
+    with pytest.raises(SystemExit):
+        scan("2026-03-11", 8)
+    assert Notification.objects.filter(kind="reminder").count() == 0  # the batch was rolled back
+    monkeypatch.setattr(scan_module, "_remind", real)
+    assert scan("2026-03-11", 8).reminded == 3
+    assert scan("2026-03-11", 8).reminded == 0
+    assert Notification.objects.filter(kind="reminder").count() == 3

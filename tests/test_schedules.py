@@ -303,3 +303,39 @@ def test_another_offices_item_is_404(binhthuan, hatinh, login):
     schedules.generate_items(binhthuan, timezone.now())
     item = ScheduledItem.objects.filter(organisation=binhthuan).first()
     assert login("ht.chanhvp").get(f"/cong-viec/dinh-ky/{item.pk}/").status_code == 404
+
+
+# --------------------------------------------------------------------------- 002 Điều 9.3
+
+
+def test_an_issued_programme_is_distributed_within_one_day(binhthuan, person):
+    # 002 Điều 9.3 (L745–L749): «trong thời hạn một ngày»; «ngày» read as a calendar day (profile convention).
+    from office.models import Staff
+
+    chanh = Staff.objects.get(organisation=binhthuan, posts__position="chanh_vp")
+    item = schedules.record_issued_programme(chanh, title="Chương trình quý II", issued_at=at("2026-04-03", 16))
+    assert timezone.localtime(item.due_at).date() == dt.date(2026, 4, 4)  # Saturday: calendar day
+    holders = Deadline.objects.filter(target_id=item.pk, kind="schedule.programme")
+    assert {d.unit.code for d in holders} == {"hctd"}
+    binhthuan.rules["deadline_conventions"] = {"plain_day_is_calendar": False}
+    binhthuan.save()
+    chanh.organisation.refresh_from_db()
+    item = schedules.record_issued_programme(chanh, title="Chương trình tháng 5", issued_at=at("2026-04-03", 17))
+    assert timezone.localtime(item.due_at).date() == dt.date(2026, 4, 6)  # the next working day, Monday
+
+
+def test_only_leaders_or_the_compiling_unit_record_an_issued_programme(binhthuan, hatinh, person):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from office.models import Staff
+
+    outsider = (
+        Staff.objects.filter(organisation=binhthuan, posts__position="chuyen_vien")
+        .exclude(posts__unit__code="hctd")
+        .first()
+    )
+    with pytest.raises(PermissionDenied):
+        schedules.record_issued_programme(outsider, title="X")
+    with pytest.raises(ValidationError, match="không quy định thời hạn phát hành"):
+        schedules.record_issued_programme(person("ht.chanhvp"), title="X")  # 000 has no such rule
+    assert not ScheduledItem.objects.exists()

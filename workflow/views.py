@@ -280,9 +280,18 @@ def coordination_file(request: HttpRequest, pk: int, file_id: int) -> FileRespon
 
 
 @staff_required
-@require_GET
 def schedule_list(request: HttpRequest) -> HttpResponse:
     me = request.user.staff
+    if request.method == "POST":  # an issued work programme to distribute (002 Điều 9.3)
+        try:
+            item = schedules.record_issued_programme(me, title=request.POST.get("title", ""))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Đã ghi nhận; việc phát hành chương trình có hạn và sẽ được nhắc.")
+            return redirect("workflow:schedule_item", pk=item.pk)
+        return redirect("workflow:schedules")
     items = list(selectors.upcoming_items(me))
     mine = set(
         selectors.my_deadlines(me)
@@ -298,6 +307,8 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
             "mine": mine,
             "schedules": schedules.schedules_for(me.organisation),
             "conventions": schedules.conventions_summary(conv),
+            "can_record_programme": bool(me.organisation.rule("programmes.distribute_within_days"))
+            and schedules.can_record_programme(me),
         },
     )
 

@@ -737,3 +737,61 @@ def _open_follow_up(item: ScheduledItem, held_at: dt.datetime) -> ScheduledItem 
         child, resolve_assignees(item.organisation, follow.get("assignees") or ["registry_unit"]), 1, item.done_by
     )
     return child
+
+
+# --------------------------------------------------------------------------- event-driven programme steps
+
+
+def can_record_programme(staff: Staff) -> bool:
+    """Office leaders, and the staff of the unit that compiles the programmes (rules.programmes.compiler)."""
+    compiler = staff.organisation.rule("programmes.compiler")
+    return any(
+        p.position in (Position.CHANH_VP, Position.PHO_CHANH_VP) or (compiler and p.unit and p.unit.code == compiler)
+        for p in staff.posts.all()
+    )
+
+
+@transaction.atomic
+def record_issued_programme(staff: Staff, *, title: str, issued_at: dt.datetime | None = None) -> ScheduledItem:
+    """An issued work programme must be distributed within the profile's limit.
+
+    002 Điều 9.3 (L745–L749): «trong thời hạn một ngày» after issue, to the office leaders and every
+    unit (rules.programmes.distribute_within_days). «ngày» without «làm việc» is read by the
+    profile's convention (default: calendar days).
+    """
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    org = staff.organisation
+    days = org.rule("programmes.distribute_within_days")
+    if not days:
+        message = "Quy chế của cơ quan không quy định thời hạn phát hành chương trình công tác."
+        raise ValidationError({"title": [message]})
+    if not can_record_programme(staff):
+        raise PermissionDenied("Chỉ lãnh đạo Văn phòng hoặc đơn vị tổng hợp chương trình được ghi nhận việc này.")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": ["Nhập tên chương trình công tác đã ban hành."]})
+    issued_at = issued_at or timezone.now()
+    start = timezone.localtime(issued_at).date()
+    conv = conventions(org.rules)
+    if conv.plain_day_is_calendar:
+        due = calendar.end_of_day(start + dt.timedelta(days=days))
+        note = f"{days} ngày (ngày lịch, theo quy ước của hồ sơ) kể từ ngày ban hành {start:%d/%m/%Y}"
+    else:
+        due = calendar.due_at(start, days)
+        note = f"{days} ngày làm việc kể từ ngày ban hành {start:%d/%m/%Y}"
+    compiler = org.rule("programmes.compiler")
+    item = ScheduledItem.objects.create(
+        organisation=org,
+        code="phat_hanh_chuong_trinh",
+        period=f"{timezone.localtime(issued_at):%Y%m%d%H%M%S}",
+        kind=ScheduleKind.PROGRAMME,
+        title=f"Phát hành chương trình: {title[:250]}",
+        nominal_date=due.date(),
+        due_at=due,
+        note=note,
+        source="Phát hành chương trình đã ban hành trong thời hạn một ngày (002 Điều 9.3, L745–L749)",
+    )
+    people = resolve_assignees(org, [f"unit:{compiler}"] if compiler else ["registry_unit"])
+    _open_item_deadlines(item, people, 0, staff)
+    return item
