@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,7 +27,7 @@ class Command(BaseCommand):
                 day = parse_date(options["now"])
                 if day is None:
                     raise CommandError(f"Thời điểm «{options['now']}» không hợp lệ (dùng ISO 8601).")
-                now = timezone.datetime.combine(day, timezone.datetime.min.time())
+                now = dt.datetime.combine(day, dt.time.min)
             if timezone.is_naive(now):
                 now = timezone.make_aware(now)
         summary = run_deadline_scan(now, generate=not options["no_generate"])
