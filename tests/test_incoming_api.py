@@ -63,8 +63,17 @@ def test_duplicate_needs_confirmation(hatinh, api):
     assert _post(client, confirm_duplicate="true").status_code == 201
 
 
-@pytest.mark.parametrize(("query", "hit"), [("quyet dinh", True), ("QUYẾT ĐỊNH", True), ("duc tho", True),
-                                            ("125/ubnd", True), ("thien tai 2026", True), ("bao cao", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("query", "hit"),
+    [
+        ("quyet dinh", True),
+        ("QUYẾT ĐỊNH", True),
+        ("duc tho", True),
+        ("125/ubnd", True),
+        ("thien tai 2026", True),
+        ("bao cao", False),
+    ],
+)
 def test_search_ignores_diacritics_and_case(hatinh, api, query, hit):
     client = api("ht.vanthu1")
     _post(client)

@@ -48,12 +48,15 @@ def test_profile_can_send_distribution_to_the_pho_chanh_supervising_the_sector(h
 
 def test_leader_distributes_to_a_lead_unit_with_a_deadline_in_working_days(doc, person):
     routing.route(
-        doc, person("ht.chanhvp"),
-        [RouteItem(role="lead", unit=unit("tonghop"), deadline_days=3),
-         RouteItem(role="coordinate", unit=unit("kinhte"), deadline_days=3),
-         RouteItem(role="inform", staff=person("ht.pcvp1"))],
+        doc,
+        person("ht.chanhvp"),
+        [
+            RouteItem(role="lead", unit=unit("tonghop"), deadline_days=3),
+            RouteItem(role="coordinate", unit=unit("kinhte"), deadline_days=3),
+            RouteItem(role="inform", staff=person("ht.pcvp1")),
+        ],
         "Giao Phòng Tổng hợp chủ trì, tham mưu văn bản trả lời.",
-    )  # fmt: skip
+    )
     doc.refresh_from_db()
     assert doc.status == IncomingStatus.ASSIGNED
     lead = Assignment.objects.get(document=doc, role="lead")
@@ -68,9 +71,10 @@ def test_distribution_needs_exactly_one_lead(doc, person):
         routing.route(doc, person("ht.chanhvp"), [RouteItem(role="coordinate", unit=unit("kinhte"))])
     with pytest.raises(ValidationError, match="đúng một"):
         routing.route(
-            doc, person("ht.chanhvp"),
+            doc,
+            person("ht.chanhvp"),
             [RouteItem(role="lead", unit=unit("kinhte")), RouteItem(role="lead", unit=unit("tonghop"))],
-        )  # fmt: skip
+        )
     assert doc.assignments.count() == 1  # nothing half-saved
 
 
@@ -170,9 +174,13 @@ def test_absent_chanh_work_goes_to_the_designated_pho_chanh(hatinh, person):
 
 def test_coordinating_unit_gives_its_opinion(doc, person):
     routing.route(
-        doc, person("ht.chanhvp"),
-        [RouteItem(role="lead", staff=person("ht.tonghop.cv1")), RouteItem(role="coordinate", staff=person("ht.kinhte.cv1"))],
-    )  # fmt: skip
+        doc,
+        person("ht.chanhvp"),
+        [
+            RouteItem(role="lead", staff=person("ht.tonghop.cv1")),
+            RouteItem(role="coordinate", staff=person("ht.kinhte.cv1")),
+        ],
+    )
     with pytest.raises(ValidationError, match="ý kiến"):
         routing.contribute(doc, person("ht.kinhte.cv1"), "")
     routing.contribute(doc, person("ht.kinhte.cv1"), "Thống nhất với dự thảo")

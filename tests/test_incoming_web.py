@@ -89,10 +89,16 @@ def test_route_form_errors_are_shown_and_nothing_changes(hatinh, login, person):
 
 
 def test_inbox_shows_overdue_in_red_and_days_left(hatinh, login, person):
-    doc = register(person("ht.vanthu1"), received_at=timezone.localtime() - dt.timedelta(days=20),
-                   issued_date=timezone.localdate() - dt.timedelta(days=21))  # fmt: skip
-    routing.route(doc, person("ht.chanhvp"), [RouteItem(role="lead", staff=person("ht.tonghop.cv1"),
-                                                        deadline=timezone.localdate() - dt.timedelta(days=7))])  # fmt: skip
+    doc = register(
+        person("ht.vanthu1"),
+        received_at=timezone.localtime() - dt.timedelta(days=20),
+        issued_date=timezone.localdate() - dt.timedelta(days=21),
+    )
+    routing.route(
+        doc,
+        person("ht.chanhvp"),
+        [RouteItem(role="lead", staff=person("ht.tonghop.cv1"), deadline=timezone.localdate() - dt.timedelta(days=7))],
+    )
     page = login("ht.tonghop.cv1").get("/van-ban/cho-xu-ly/").content.decode()
     assert 'class="overdue' in page and "Quá hạn" in page
 
@@ -116,8 +122,14 @@ def _many(person, n):
     clerk, chanh, cv = person("ht.vanthu1"), person("ht.chanhvp"), person("ht.tonghop.cv1")
     for _ in range(n):
         doc = register(clerk, files=[pdf()])
-        routing.route(doc, chanh, [RouteItem(role="lead", staff=cv, deadline_days=2),
-                                   RouteItem(role="coordinate", unit=Unit.objects.get(code="kinhte"))])  # fmt: skip
+        routing.route(
+            doc,
+            chanh,
+            [
+                RouteItem(role="lead", staff=cv, deadline_days=2),
+                RouteItem(role="coordinate", unit=Unit.objects.get(code="kinhte")),
+            ],
+        )
 
 
 @pytest.mark.parametrize(

@@ -148,8 +148,16 @@ def test_outgoing_pdf_renders_the_signature_block_in_vietnamese(hatinh, person):
     outgoing.sign(doc, person("ht.pcvp1"), "KT")
     doc = outgoing.issue(doc, person("ht.vanthu1"), ["Các sở, ban, ngành", "UBND các huyện"])
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(outgoing.render_pdf(doc))).pages)
-    for words in ["KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Số: 01/QĐ-VP", "Hà Tĩnh, ngày",
-                  "Về việc tổ chức Hội nghị tổng kết năm 2026", "Nơi nhận:", "Lưu: VT, TH.", person("ht.pcvp1").full_name]:  # fmt: skip
+    for words in [
+        "KT. CHÁNH VĂN PHÒNG",
+        "PHÓ CHÁNH VĂN PHÒNG",
+        "Số: 01/QĐ-VP",
+        "Hà Tĩnh, ngày",
+        "Về việc tổ chức Hội nghị tổng kết năm 2026",
+        "Nơi nhận:",
+        "Lưu: VT, TH.",
+        person("ht.pcvp1").full_name,
+    ]:
         assert words in text, words
 
 
