@@ -51,9 +51,10 @@ def test_clerk_to_leader_to_unit_head_to_specialist(log_in, log_out, page, tmp_p
     # Chánh Văn phòng: the document waits at the top of the inbox; distribute it.
     log_in("ht.chanhvp")
     page.get_by_role("link", name="Chờ xử lý").click()
-    row = page.locator("tr", has_text="125/UBND-TH")
+    row = page.locator("tr", has_text=SUMMARY)
     expect(row).to_contain_text("Thượng khẩn")
     row.get_by_role("link", name="125/UBND-TH").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("125/UBND-TH")
     page.get_by_label("Đơn vị chủ trì").select_option(label="Phòng Tổng hợp")
     page.get_by_label("hoặc số ngày làm việc").fill("3")
     page.get_by_label("Ý kiến chỉ đạo").fill("Giao Phòng Tổng hợp chủ trì tham mưu.")
@@ -64,7 +65,7 @@ def test_clerk_to_leader_to_unit_head_to_specialist(log_in, log_out, page, tmp_p
     # Trưởng phòng Tổng hợp: assign a specialist of the unit.
     log_in("ht.tonghop.truong")
     page.get_by_role("link", name="Chờ xử lý").click()
-    page.get_by_role("link", name="125/UBND-TH").click()
+    page.locator("tr", has_text=SUMMARY).get_by_role("link", name="125/UBND-TH").click()
     page.get_by_label("Người chủ trì xử lý").select_option(label=_label("ht.tonghop.cv1"))
     page.get_by_role("button", name="Chuyển xử lý").click()
     expect(page.get_by_role("status")).to_contain_text("Đã chuyển xử lý.")
@@ -73,7 +74,7 @@ def test_clerk_to_leader_to_unit_head_to_specialist(log_in, log_out, page, tmp_p
     # Chuyên viên: close it with the result.
     log_in("ht.tonghop.cv1")
     page.get_by_role("link", name="Chờ xử lý").click()
-    page.get_by_role("link", name="125/UBND-TH").click()
+    page.locator("tr", has_text=SUMMARY).get_by_role("link", name="125/UBND-TH").click()
     page.get_by_label("Kết quả").select_option(label="Lưu hồ sơ")
     page.get_by_role("button", name="Hoàn thành").click()
     expect(page.get_by_role("status")).to_contain_text("Đã kết thúc xử lý văn bản.")
