@@ -152,7 +152,7 @@ class IncomingListCreate(generics.ListCreateAPIView):
             handled_before_registration=d["handled_before_registration"],
             late_registration_reason=d["late_registration_reason"],
         )  # fmt: skip
-        if not any(p.position == Position.VAN_THU for p in me.posts.all()):
+        if not me.holds(Position.VAN_THU):
             raise PermissionDenied("Chỉ văn thư được vào sổ văn bản đến.")
         doc = registration.register_incoming(me, data, confirm_duplicate=d["confirm_duplicate"])
         doc = selectors.document_detail(me, doc.pk)

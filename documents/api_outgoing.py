@@ -216,7 +216,7 @@ def visible_outgoing(me: Staff):
 
     sheets = submissions.visible_submissions(me).values("outgoing_id")
     qs = OutgoingDocument.objects.filter(organisation=me.organisation)
-    if any(p.position == Position.VAN_THU for p in me.posts.all()):
+    if me.holds(Position.VAN_THU):
         return qs.exclude(status="draft", confidentiality__in=["mat", "toi_mat", "tuyet_mat"])
     return qs.filter(pk__in=sheets) | qs.filter(drafter=me) | qs.filter(signer=me)
 

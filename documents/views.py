@@ -26,6 +26,7 @@ from documents.models import (
     IncomingStatus,
 )
 from documents.services import register_export, registration, routing
+from office.forms import apply_errors
 from office.models import Position, Staff, Unit
 from office.views import staff_required
 
@@ -38,13 +39,7 @@ def _visible_or_404(staff: Staff, pk: int) -> IncomingDocument:
 
 
 def _is_clerk(staff: Staff) -> bool:
-    return any(p.position == Position.VAN_THU for p in staff.posts.all())
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
+    return staff.holds(Position.VAN_THU)
 
 
 @staff_required
@@ -105,7 +100,7 @@ def register_new(request: HttpRequest) -> HttpResponse:
             doc = registration.register_incoming(me, data, confirm_duplicate=d["confirm_duplicate"])
         except ValidationError as exc:
             duplicate_warning = "duplicate" in exc.message_dict
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Đã vào sổ: số đến {doc.number} ({doc.register.name}).")
             return redirect("documents:detail", pk=doc.pk)
@@ -165,7 +160,7 @@ def _act(request: HttpRequest, pk: int, form_cls, action, form_name: str) -> Htt
         try:
             message = action(me, doc, form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         except Conflict as exc:
             messages.error(request, str(exc.detail))
             return redirect("documents:detail", pk=pk)
@@ -205,7 +200,7 @@ def route(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             routing.route(doc, me, items, d["instruction"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            apply_errors(form, exc)
         except Conflict as exc:
             messages.error(request, str(exc.detail))
             return redirect("documents:detail", pk=pk)

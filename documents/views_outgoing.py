@@ -31,6 +31,7 @@ from documents.models import (
 )
 from documents.services import outgoing as outgoing_service
 from documents.services import signing, submission_pdf, submissions, visibility
+from office.forms import apply_errors
 from office.models import Position, Staff, Unit
 from office.views import staff_required
 
@@ -95,12 +96,6 @@ class IssueForm(forms.Form):
     retention = forms.CharField(label="Dòng lưu", required=False, help_text="Để trống: «Lưu: VT, <đơn vị soạn>.»")
 
 
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
-
-
 def _sheet(me: Staff, pk: int) -> Submission:
     sub = (
         submissions.visible_submissions(me)
@@ -146,7 +141,7 @@ def sheet_new(request: HttpRequest) -> HttpResponse:
                 incoming=d["incoming"], coordinating=list(d["coordinating"]), disagreements=d["disagreements"],
             )  # fmt: skip
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Đã gửi phiếu trình.")
             return redirect("documents:sheet", pk=sub.pk)
@@ -189,7 +184,7 @@ def sheet_decide(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             submissions.decide(sub, me, d["decision"], d["opinion"], reserved=d["reserved"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         except Conflict as exc:
             messages.error(request, str(exc.detail))
             return redirect("documents:sheet", pk=pk)
@@ -210,7 +205,7 @@ def sheet_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             submissions.resubmit(sub, me, draft=d["draft"], summary=d["summary"], disagreements=d["disagreements"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         except Conflict as exc:
             messages.error(request, str(exc.detail))
             return redirect("documents:sheet", pk=pk)
@@ -255,7 +250,7 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
 
 
 def _outgoing_context(me: Staff, doc: OutgoingDocument, **forms_) -> dict:
-    is_clerk = any(p.position == Position.VAN_THU for p in me.posts.all())
+    is_clerk = me.holds(Position.VAN_THU)
     capacities = []
     if doc.status == OutgoingStatus.APPROVED:
         capacities = [c for c in SigningCapacity.values if signing.check_signature(me, doc, c).allowed]
@@ -313,7 +308,7 @@ def outgoing_issue(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             doc = outgoing_service.issue(doc, me, recipients, form.cleaned_data["retention"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
         except Conflict as exc:

@@ -4,8 +4,16 @@ only parse input and show the service's Vietnamese messages on the right field."
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from office.models import AbsenceKind, DelegationScope, Staff
+
+
+def apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field, or above the form."""
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
 
 
 class DateInput(forms.DateInput):

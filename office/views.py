@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from office import selectors
-from office.forms import AbsenceForm, DelegationForm, WorkingDaysForm
+from office.forms import AbsenceForm, DelegationForm, WorkingDaysForm, apply_errors
 from office.models import Absence, Heartbeat, Staff
 from office.services import calendar, delegation
 
@@ -117,9 +117,7 @@ def absences(request: HttpRequest) -> HttpResponse:
                     messages.success(request, "Đã ghi nhận ủy quyền.")
                 return redirect("office:absences")
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
+                apply_errors(form, exc)
     horizon = today + dt.timedelta(days=60)
     return render(
         request,

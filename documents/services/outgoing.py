@@ -30,10 +30,10 @@ from documents.models import (
     IncomingStatus,
     OutgoingDocument,
     OutgoingStatus,
-    Register,
     SigningCapacity,
 )
 from documents.services import files as file_checks
+from documents.services import numbering
 from documents.services.signing import check_signature
 from office.models import Organisation, Position, Sector, Staff, SymbolStyle, Unit
 
@@ -146,17 +146,6 @@ def sign(doc: OutgoingDocument, signer: Staff, capacity: str = "") -> OutgoingDo
     return doc
 
 
-def _register(org_id: int, year: int, confidential: bool) -> Register:
-    register, _ = Register.objects.get_or_create(
-        organisation_id=org_id,
-        direction=Direction.OUTGOING,
-        year=year,
-        confidential=confidential,
-        defaults={"name": f"Sổ đăng ký văn bản đi{' mật' if confidential else ''} năm {year}"},
-    )
-    return register
-
-
 @transaction.atomic
 def issue(doc: OutgoingDocument, clerk: Staff, recipients: list[str], retention: str = "") -> OutgoingDocument:
     """Phát hành: the clerk checks, numbers and issues a signed document (NĐ 30 Điều 15–18)."""
@@ -165,7 +154,7 @@ def issue(doc: OutgoingDocument, clerk: Staff, recipients: list[str], retention:
         .select_related("organisation", "doc_type", "drafting_unit")
         .get(pk=doc.pk)
     )
-    if not any(p.position == Position.VAN_THU for p in clerk.posts.all()):
+    if not clerk.holds(Position.VAN_THU):
         raise PermissionDenied("Chỉ văn thư được cấp số và phát hành văn bản.")
     if doc.status == OutgoingStatus.ISSUED:
         raise Conflict("Văn bản đã được phát hành.")
@@ -174,12 +163,12 @@ def issue(doc: OutgoingDocument, clerk: Staff, recipients: list[str], retention:
     recipients = [r.strip() for r in recipients if r and r.strip()]
     if not recipients:
         raise ValidationError({"recipients": ["Nơi nhận không được để trống."]})
-    year = timezone.localdate().year
-    register = _register(doc.organisation_id, year, doc.confidentiality != Confidentiality.THUONG)
-    locked = Register.objects.select_for_update().get(pk=register.pk)
-    number = locked.next_number
-    locked.next_number = number + 1
-    locked.save(update_fields=["next_number"])
+    register, number = numbering.take_number(
+        doc.organisation_id,
+        Direction.OUTGOING,
+        timezone.localdate().year,
+        doc.confidentiality != Confidentiality.THUONG,
+    )
     doc.register = register
     doc.number = number
     doc.symbol = build_symbol(doc.organisation, doc.doc_type, doc.drafting_unit, number)

@@ -27,11 +27,10 @@ from documents.models import (
     Direction,
     DocumentType,
     IncomingDocument,
-    Register,
     Urgency,
 )
 from documents.services import files as file_checks
-from documents.services import routing, search, visibility
+from documents.services import numbering, routing, search, visibility
 from office.models import Position, Sector, Staff
 
 # State style «125/UBND-TH», «30/2020/NĐ-CP», «15/QĐ-VP», «12/QyĐ-UBND» (NĐ 30 PL I II.3);
@@ -94,7 +93,7 @@ def _validate(clerk: Staff, data: IncomingData) -> list[tuple[str, str, str, int
     def err(key: str, msg: str) -> None:
         errors.setdefault(key, []).append(msg)
 
-    if not any(p.position == Position.VAN_THU for p in clerk.posts.all()):
+    if not clerk.holds(Position.VAN_THU):
         raise ValidationError({"non_field_errors": ["Chỉ văn thư được vào sổ văn bản đến."]})
     if not (data.sender or "").strip():
         err("sender", "Nhập cơ quan ban hành.")
@@ -137,27 +136,6 @@ def _validate(clerk: Staff, data: IncomingData) -> list[tuple[str, str, str, int
     return checked
 
 
-def _register_for(clerk: Staff, year: int, confidential: bool) -> Register:
-    name = f"Sổ đăng ký văn bản đến{' mật' if confidential else ''} năm {year}"
-    register, _ = Register.objects.get_or_create(
-        organisation_id=clerk.organisation_id,
-        direction=Direction.INCOMING,
-        year=year,
-        confidential=confidential,
-        defaults={"name": name},
-    )
-    return register
-
-
-def _take_number(register: Register) -> int:
-    """Lock the register row and take its next number (NĐ 30 Điều 22.2; peers.md §E.3)."""
-    locked = Register.objects.select_for_update().get(pk=register.pk)
-    number = locked.next_number
-    locked.next_number = number + 1
-    locked.save(update_fields=["next_number"])
-    return number
-
-
 @transaction.atomic
 def register_incoming(clerk: Staff, data: IncomingData, *, confirm_duplicate: bool = False) -> IncomingDocument:
     """Enter a document in the register, store its files, and present it to the distributing leader."""
@@ -175,11 +153,13 @@ def register_incoming(clerk: Staff, data: IncomingData, *, confirm_duplicate: bo
                 }
             )
     year = timezone.localtime(data.received_at).year
-    register = _register_for(clerk, year, data.confidentiality != Confidentiality.THUONG)
+    register, number = numbering.take_number(
+        clerk.organisation_id, Direction.INCOMING, year, data.confidentiality != Confidentiality.THUONG
+    )
     doc = IncomingDocument(
         organisation_id=clerk.organisation_id,
         register=register,
-        number=_take_number(register),
+        number=number,
         received_at=data.received_at,
         sender=data.sender.strip(),
         symbol=data.symbol,
