@@ -103,3 +103,21 @@ def test_a_file_of_another_document_is_not_served_through_a_visible_one(docs, lo
 def test_files_are_not_reachable_from_a_public_media_url(docs, client):
     f = docs["ordinary"].files.get()
     assert client.get(f"/media/{f.file.name}").status_code == 404
+
+
+def test_visibility_survives_permissions_recreated_under_new_ids(docs, person):
+    """A flush or a restore recreates auth permissions under new ids: a cached id hid every
+    document from leaders in the browser suite once (CI, stop 8)."""
+    from django.contrib.auth.models import Permission
+
+    from documents.services.visibility import visible_incoming
+
+    perm = Permission.objects.get(codename="view_incomingdocument", content_type__app_label="documents")
+    assert visible_incoming(person("ht.chanhvp")).filter(pk=docs["ordinary"].pk).exists()
+    from documents.models import IncomingDocumentUserObjectPermission
+
+    Permission.objects.filter(pk=perm.pk).update(codename="old_view")
+    fresh = Permission.objects.create(codename=perm.codename, name=perm.name, content_type=perm.content_type)
+    IncomingDocumentUserObjectPermission.objects.filter(permission=perm).update(permission=fresh)
+    perm.delete()
+    assert visible_incoming(person("ht.chanhvp")).filter(pk=docs["ordinary"].pk).exists()

@@ -13,9 +13,6 @@ and a direct URL to a document one may not see answers 404.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
-
-from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -25,11 +22,6 @@ from office.models import Position, Staff
 from office.services.delegation import represented
 
 VIEW_CODENAME = "view_incomingdocument"
-
-
-@lru_cache(maxsize=1)
-def _view_permission_id() -> int:
-    return Permission.objects.get(codename=VIEW_CODENAME, content_type__app_label="documents").pk
 
 
 def grant(doc: IncomingDocument, staff: Staff) -> None:
@@ -52,7 +44,10 @@ def visible_incoming(staff: Staff, day: dt.date | None = None) -> QuerySet[Incom
         IncomingDocumentUserObjectPermission.objects.filter(
             content_object=OuterRef("pk"),
             user_id__in=[p.user_id for p in people],
-            permission_id=_view_permission_id(),
+            # By natural key, not a cached id: a flush (test isolation, a restore from backup)
+            # recreates permissions under new ids, and a stale id would hide every document.
+            permission__codename=VIEW_CODENAME,
+            permission__content_type__app_label="documents",
         )
     )
     condition = Q(named)
