@@ -13,6 +13,7 @@ and a direct URL to a document one may not see answers 404.
 from __future__ import annotations
 
 import datetime as dt
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
