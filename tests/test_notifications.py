@@ -53,6 +53,45 @@ def test_no_e_mail_for_someone_without_an_address(hatinh, person):
     assert note.email_wanted is False
 
 
+def test_an_e_mail_is_queued_for_the_worker_after_commit_not_sent_in_the_request(
+    hatinh, person, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Issue 5 / peers.md §D.3: tasks are queued with transaction.on_commit; the web request never
+    # talks to the mail server itself, and a rolled-back transaction queues nothing.
+    from workflow import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.send_notification_email_task, "delay", lambda pk: queued.append(pk))
+    staff = person("ht.kinhte.cv1")
+    staff.email = "cv1@example.vn"
+    staff.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        note = notify(staff, key="k-queued", kind="info", title="Có việc mới")
+        assert queued == []  # nothing before the commit
+    assert queued == [note.pk]
+    assert mail.outbox == []  # the worker sends it, exactly once (test above)
+
+
+def test_a_broker_that_refuses_the_task_leaves_the_mail_for_the_next_scan(
+    hatinh, person, monkeypatch, django_capture_on_commit_callbacks
+):
+    from workflow import tasks
+
+    def down(pk):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.send_notification_email_task, "delay", down)
+    staff = person("ht.kinhte.cv1")
+    staff.email = "cv1@example.vn"
+    staff.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        note = notify(staff, key="k-broker-down", kind="info", title="Có việc mới")
+    mail.outbox.clear()
+    assert send_pending_emails() == 1
+    assert mail.outbox[0].subject == "Có việc mới" and Notification.objects.get(pk=note.pk).emailed_at
+
+
 # --------------------------------------------------------------------------- centre
 
 

@@ -33,8 +33,10 @@ def notify(
 ) -> Notification | None:
     """Create the notification unless one with this key exists; returns None when it did.
 
-    The e-mail goes after commit; with `defer_email` it waits for send_pending_emails()
-    (the deadline scan sends its mail in one pass at the end).
+    The e-mail is queued as a Celery task after commit (the request never waits on the mail
+    server, and a rolled-back transaction sends nothing); with `defer_email` it waits for
+    send_pending_emails() (the deadline scan sends its mail in one pass at the end). If the
+    broker cannot take the task, the notification stays waiting and the next scan mails it.
     """
     wanted = bool(email and recipient.email)
     try:
@@ -52,8 +54,15 @@ def notify(
     except IntegrityError:
         return None
     if wanted and not defer_email:
-        transaction.on_commit(lambda: send_notification_email(note.pk))
+        transaction.on_commit(lambda: _queue_email(note.pk), robust=True)
     return note
+
+
+def _queue_email(notification_id: int) -> None:
+    """Hand the e-mail to the worker (shared/spec/peers.md §D.3: tasks are queued with on_commit)."""
+    from workflow.tasks import send_notification_email_task
+
+    send_notification_email_task.delay(notification_id)
 
 
 def send_notification_email(notification_id: int) -> bool:
