@@ -158,6 +158,35 @@ def test_the_receiver_confirms_and_the_givers_work_moves_to_them(hatinh, person)
         handover.confirm(h, me=receiver)
 
 
+def test_a_confirmed_handover_moves_the_givers_open_documents_to_the_receiver_and_back_on_return(hatinh, person, api):
+    """000 Điều 11.8 (L166–L167): the work handed over moves to the receiver, who sees and closes it;
+    on the giver's return it moves back."""
+    from documents.models import Assignment
+    from documents.services import routing
+    from documents.services.routing import RouteItem
+
+    from .incoming_helpers import register
+
+    giver, receiver = person("ht.vhxh.cv1"), person("ht.vhxh.cv2")
+    doc = register(person("ht.vanthu1"))
+    routing.route(doc, person("ht.chanhvp"), [RouteItem(role="lead", staff=giver, deadline_days=3)], "Giao xử lý")
+    assert api("ht.vhxh.cv2").get(f"/api/v1/incoming/{doc.pk}/").status_code == 404
+    h = handover.create_handover(giver=giver, receiver=receiver, reason="study", items=["Theo dõi lĩnh vực"])
+    handover.confirm(h, me=receiver)
+    step = Assignment.objects.get(document=doc, state="open")
+    assert step.holder == receiver
+    assert Deadline.objects.get(state="open").assignee == receiver
+    assert doc.events.filter(action="handover").exists()
+    assert api("ht.vhxh.cv2").get(f"/api/v1/incoming/{doc.pk}/").status_code == 200
+
+    handover.take_back(h, me=giver)
+    step.refresh_from_db()
+    assert step.holder == giver
+    assert Deadline.objects.get(state="open").assignee == giver
+    done = api("ht.vhxh.cv1").post(f"/api/v1/incoming/{doc.pk}/complete/", {"result": "filed"}, format="json")
+    assert done.status_code == 200, done.content
+
+
 def test_handover_to_oneself_is_refused(hatinh, person):
     me = person("ht.vhxh.cv1")
     with pytest.raises(ValidationError, match="chính mình"):

@@ -6,8 +6,10 @@ or their replacement, «dưới sự giám sát của đại diện Bộ phận 
 vụ» (witnesses: profile rules.handover.witness_units); after a temporary handover, on return, they
 take the work back. 000 Điều 39 (L408): a trip of 2 days or more needs a handover sheet.
 
-The receiver confirms; on confirmation the open deadlines of the giver move to the receiver
-(workflow.services.deadlines.reassign_deadlines), and move back when the work is taken back.
+The receiver confirms; on confirmation the giver's open work moves to the receiver: their open
+steps on incoming documents (documents.Assignment: the receiver becomes the holder and is named on
+the document) and their open deadlines (workflow.services.deadlines.reassign_deadlines). Both move
+back when the giver takes the work back on return.
 """
 
 from __future__ import annotations
@@ -125,6 +127,37 @@ def create_handover(
     return handover
 
 
+def _move_documents(from_staff: Staff, to_staff: Staff, only: list[int] | None = None) -> list[int]:
+    """Hand the open steps on incoming documents held by `from_staff` to `to_staff` (000 Điều 11.8, L166–L167).
+
+    The document's own log records the handover. (A documents service for this would be the better home;
+    personnel uses only the documents app's public helpers: visibility.grant, routing.log.)
+    """
+    from documents.models import Assignment, AssignmentState
+    from documents.services import routing, visibility
+
+    steps = Assignment.objects.filter(holder=from_staff, state=AssignmentState.OPEN).select_related("document")
+    if only is not None:
+        steps = steps.filter(pk__in=only)
+    moved = []
+    for step in steps.select_for_update(of=("self",)):
+        step.holder = to_staff
+        step.save(update_fields=["holder"])
+        visibility.grant(step.document, to_staff)
+        routing.log(
+            step.document, to_staff, "handover",
+            f"{from_staff.full_name} bàn giao cho {to_staff.full_name} ({SOURCE}).",
+        )  # fmt: skip
+        moved.append(step.pk)
+    return moved
+
+
+def _assignment_type_id() -> int:
+    from documents.models import Assignment
+
+    return ContentType.objects.get_for_model(Assignment).pk
+
+
 def _open_targets(staff: Staff) -> list[list[int]]:
     pairs = (
         Deadline.objects.filter(assignee=staff, state__in=OPEN_STATES)
@@ -135,7 +168,8 @@ def _open_targets(staff: Staff) -> list[list[int]]:
 
 
 def _move_back(pairs: list[list[int]], from_staff: Staff, to_staff: Staff) -> int:
-    moved = 0
+    step_type = _assignment_type_id()
+    moved = len(_move_documents(from_staff, to_staff, only=[pk for ct, pk in pairs if ct == step_type]))
     for ct_id, obj_id in pairs:
         model = ContentType.objects.get_for_id(ct_id).model_class()
         target = model.objects.filter(pk=obj_id).first() if model else None
@@ -155,7 +189,10 @@ def confirm(handover: Handover, *, me: Staff) -> Handover:
     if handover.returns_id:
         _move_back(handover.returns.moved_targets, handover.giver, handover.receiver)
     else:
-        handover.moved_targets = _open_targets(handover.giver)
+        steps = _move_documents(handover.giver, handover.receiver)
+        targets = _open_targets(handover.giver)
+        step_type = _assignment_type_id()
+        handover.moved_targets = targets + [[step_type, pk] for pk in steps if [step_type, pk] not in targets]
         deadlines.reassign_deadlines(handover.giver, handover.receiver)
     handover.state, handover.confirmed_at = HandoverState.CONFIRMED, timezone.now()
     handover.save(update_fields=["state", "confirmed_at", "moved_targets"])
