@@ -371,3 +371,27 @@ def test_files_are_served_only_to_those_who_see_the_request(hatinh, person, logi
     ok = login("ht.kinhte.cv1").get(url)
     assert ok.status_code == 200 and b"".join(ok.streaming_content).startswith(b"%PDF")
     assert login("ht.vhxh.cv2").get(url).status_code == 404
+
+
+def test_each_due_date_is_shown_with_how_it_was_counted_and_the_rule(req, login):
+    # Issue 5: the reading of the rule is shown beside the due date; 000 Điều 16.3 (L221): 2 working days.
+    note = "2 ngày làm việc kể từ ngày nhận 10/03/2026"
+    detail = login("ht.kinhte.cv1").get(f"/cong-viec/phoi-hop/{req.pk}/").content.decode()
+    assert "23:59 12/03/2026" in detail and note in detail and "000 Điều 16.3" in detail
+    listing = login("ht.kinhte.cv1").get("/cong-viec/phoi-hop/").content.decode()
+    assert note in listing
+    assert "trả lời bằng văn bản trong 2 ngày làm việc kể từ ngày nhận, vấn đề phức tạp 3 ngày làm việc" in listing
+    assert note in login("ht.tonghop.cv1").get(f"/cong-viec/phoi-hop/{req.pk}/").content.decode()
+
+
+def test_an_approved_extension_is_shown_beside_the_new_due_date(req, person, login):
+    ext = coordination.request_extension(person("ht.kinhte.cv1"), req, until=dt.date(2026, 3, 20), reason="Cần số liệu")
+    coordination.decide_extension(person("ht.chanhvp"), ext, approve=True)
+    detail = login("ht.tonghop.cv1").get(f"/cong-viec/phoi-hop/{req.pk}/").content.decode()
+    assert "23:59 20/03/2026" in detail and "gia hạn đến hết ngày 20/03/2026" in detail
+
+
+def test_an_office_whose_regulation_sets_no_limit_says_so_on_the_list(binhthuan, login):
+    # 002 Điều 21.3 gives no number of days: the page must not show Hà Tĩnh's 02/03 days.
+    page = login("bt.tonghop.cv1").get("/cong-viec/phoi-hop/").content.decode()
+    assert "không quy định số ngày trả lời phối hợp" in page and "02 ngày" not in page

@@ -99,11 +99,22 @@ def coordination_list(request: HttpRequest) -> HttpResponse:
         .select_related("sender")[:100]
     )
     mine = {r.request_id: r for r in me.coordination_received.filter(request__in=[r.pk for r in received])}
+    coordination.attach_rule_notes(list(mine.values()))
     return render(
         request,
         "workflow/coordination_list.html",
-        {"sent": sent, "received": [(req, mine.get(req.pk)) for req in received], "now": timezone.now()},
-    )
+        {"sent": sent, "received": [(req, mine.get(req.pk)) for req in received], "now": timezone.now(),
+         "limits": _limits(me.organisation)},
+    )  # fmt: skip
+
+
+def _limits(org) -> dict:
+    """The profile's reply limits in working days (000 Điều 16.3, 17.2), None where the regulation sets none."""
+    return {
+        "normal": org.rule("coordination.reply_working_days"),
+        "complex": org.rule("coordination.reply_working_days_complex"),
+        "internal": org.rule("internal_requests.answer_working_days"),
+    }
 
 
 @staff_required
@@ -127,13 +138,7 @@ def coordination_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã gửi xin ý kiến phối hợp.")
             return redirect("workflow:coordination_detail", pk=req.pk)
-    org = me.organisation
-    limits = {
-        "normal": org.rule("coordination.reply_working_days"),
-        "complex": org.rule("coordination.reply_working_days_complex"),
-        "internal": org.rule("internal_requests.answer_working_days"),
-    }
-    return render(request, "workflow/coordination_form.html", {"form": form, "limits": limits})
+    return render(request, "workflow/coordination_form.html", {"form": form, "limits": _limits(me.organisation)})
 
 
 @staff_required
@@ -143,6 +148,9 @@ def coordination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     req = coordination.get_visible(me, pk)
     mine = coordination.my_recipient(me, req)
     recipients = list(req.recipients.select_related("staff", "unit", "replied_by").order_by("pk"))
+    coordination.attach_rule_notes(recipients)
+    if mine is not None:
+        mine = next((r for r in recipients if r.pk == mine.pk), mine)
     extensions = list(coordination.pending_extensions(req))
     can_decide = coordination.is_approver(me, req.organisation)
     return render(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -266,6 +267,28 @@ def my_recipient(staff: Staff, req: CoordinationRequest) -> CoordinationRecipien
         return mine
     principals = {p.pk for p in delegation.principals_of(staff, timezone.localdate())}
     return next((r for r in rows if r.staff_id in principals and r.state == RecipientState.PENDING), None)
+
+
+def attach_rule_notes(recipients: list[CoordinationRecipient]) -> None:
+    """Set `rule_note` on each recipient: how its due date was counted and the rule it comes from.
+
+    Issue 5: the reading of the rule is shown to the user beside the due date (the note and
+    source of the recipient's latest deadline, e.g. «2 ngày làm việc kể từ ngày nhận 10/03/2026»
+    or the approved extension). One query for the whole list.
+    """
+    if not recipients:
+        return
+    ct = ContentType.objects.get_for_model(CoordinationRecipient)
+    latest: dict[int, Deadline] = {}
+    rows = Deadline.objects.filter(target_type=ct, target_id__in=[r.pk for r in recipients]).only(
+        "target_id", "note", "source"
+    )
+    for deadline in rows.order_by("pk"):
+        latest[deadline.target_id] = deadline
+    for recipient in recipients:
+        deadline = latest.get(recipient.pk)
+        recipient.rule_note = deadline.note if deadline else ""
+        recipient.rule_source = deadline.source if deadline else ""
 
 
 # --------------------------------------------------------------------------- answers
