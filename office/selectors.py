@@ -50,6 +50,7 @@ def absences_in(organisation: Organisation, start: dt.date, end: dt.date) -> Que
     return (
         Absence.objects.filter(staff__organisation=organisation, is_cancelled=False, start__lte=end, end__gte=start)
         .select_related("staff")
+        .prefetch_related(Prefetch("delegations", queryset=Delegation.objects.select_related("deputy")))
         .order_by("start", "staff__full_name")
     )
 

@@ -43,6 +43,7 @@ def staff_required(view):
 
 
 def _arrangeable(me: Staff):
+    me = selectors.staff_with_posts().get(pk=me.pk)  # can_arrange_for reads my posts and supervisions per colleague
     staff = selectors.staff_with_posts().filter(organisation=me.organisation, is_active=True)
     return staff.filter(pk__in=[s.pk for s in staff if delegation.can_arrange_for(me, s)])
 
@@ -127,6 +128,7 @@ def absences(request: HttpRequest) -> HttpResponse:
             "delegation_form": delegation_form,
             "absences": selectors.absences_in(me.organisation, today - dt.timedelta(days=30), horizon),
             "delegations": selectors.delegations_touching(me),
+            "arrangeable_ids": {s.pk for s in arrangeable},
             "today": today,
         },
     )
