@@ -75,11 +75,13 @@ class LeaveSerializer(serializers.ModelSerializer):
     route = LeaveStepSerializer(source="steps", many=True, read_only=True)
     current_step = serializers.SerializerMethodField()
     absence = serializers.IntegerField(source="absence_id", read_only=True)
+    days = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False, read_only=True)
 
     class Meta:
         model = LeaveRequest
         fields = [
-            "id", "staff", "kind", "start", "end", "days", "reason", "handover_to", "handover_note", "state",
+            "id", "staff", "kind", "start", "end", "starts_afternoon", "ends_at_noon", "days", "reason", "handover_to",
+            "handover_note", "state",
             "route", "current_step", "absence", "created_at", "decided_at",
         ]  # fmt: skip
         read_only_fields = ["id", "days", "state", "created_at", "decided_at"]
@@ -106,7 +108,9 @@ class LeaveListCreate(generics.ListCreateAPIView):
         req = _run(
             leave.request_leave,
             staff=me, kind=d["kind"], start=d["start"], end=d["end"], reason=d.get("reason", ""),
-            substitute=d.get("substitute"), handover_note=d.get("handover_note", ""), by=request.user,
+            substitute=d.get("substitute"), handover_note=d.get("handover_note", ""),
+            starts_afternoon=d.get("starts_afternoon", False), ends_at_noon=d.get("ends_at_noon", False),
+            by=request.user,
         )  # fmt: skip
         req = selectors.leave_requests_for(me).get(pk=req.pk)
         return Response(self.get_serializer(req).data, status=status.HTTP_201_CREATED)
@@ -165,11 +169,13 @@ class TripSerializer(serializers.ModelSerializer):
     handover_items = serializers.ListField(child=serializers.CharField(), required=False, write_only=True)
     approver = serializers.SerializerMethodField()
     handover = HandoverSerializer(read_only=True)
+    days = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False, read_only=True)
 
     class Meta:
         model = Trip
         fields = [
-            "id", "staff", "start", "end", "days", "destination", "purpose", "in_province", "in_programme",
+            "id", "staff", "start", "end", "starts_afternoon", "ends_at_noon", "days", "destination", "purpose",
+            "in_province", "in_programme",
             "handover_to", "unfinished_work", "handover_items", "handover", "approver", "state", "opinion",
             "report", "reported_at", "created_at",
         ]  # fmt: skip
@@ -196,7 +202,8 @@ class TripListCreate(generics.ListCreateAPIView):
             staff=me, start=d["start"], end=d["end"], destination=d["destination"], purpose=d["purpose"],
             in_province=d.get("in_province", True), in_programme=d.get("in_programme", True),
             substitute=d.get("substitute"), unfinished_work=d.get("unfinished_work", ""),
-            handover_items=d.get("handover_items"), by=request.user,
+            handover_items=d.get("handover_items"), starts_afternoon=d.get("starts_afternoon", False),
+            ends_at_noon=d.get("ends_at_noon", False), by=request.user,
         )  # fmt: skip
         return Response(self.get_serializer(trip).data, status=status.HTTP_201_CREATED)
 

@@ -18,6 +18,8 @@ class LeaveForm(forms.Form):
     kind = forms.ChoiceField(label="Loại nghỉ", choices=LeaveKind.choices, initial=LeaveKind.PERSONAL)
     start = forms.DateField(label="Từ ngày", widget=DateInput())
     end = forms.DateField(label="Đến hết ngày", widget=DateInput())
+    starts_afternoon = forms.BooleanField(label="Nghỉ từ buổi chiều ngày đầu", required=False)
+    ends_at_noon = forms.BooleanField(label="Chỉ nghỉ buổi sáng ngày cuối", required=False)
     reason = forms.CharField(label="Lý do", max_length=500)
     handover_to = StaffChoiceField(
         label="Người làm thay", queryset=Staff.objects.none(), required=False,
@@ -58,6 +60,8 @@ class PlanForm(forms.Form):
 class TripForm(forms.Form):
     start = forms.DateField(label="Từ ngày", widget=DateInput())
     end = forms.DateField(label="Đến hết ngày", widget=DateInput())
+    starts_afternoon = forms.BooleanField(label="Đi từ buổi chiều ngày đầu", required=False)
+    ends_at_noon = forms.BooleanField(label="Về trong buổi sáng ngày cuối", required=False)
     destination = forms.CharField(label="Nơi đến", max_length=255)
     purpose = forms.CharField(label="Nội dung công tác", max_length=1000)
     in_province = forms.TypedChoiceField(

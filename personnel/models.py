@@ -53,7 +53,9 @@ class LeaveRequest(models.Model):
     kind = models.CharField(_("loại nghỉ"), max_length=20, choices=LeaveKind.choices)
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến hết ngày"))
-    days = models.PositiveSmallIntegerField(_("số ngày"))
+    starts_afternoon = models.BooleanField(_("nghỉ từ buổi chiều ngày đầu"), default=False)
+    ends_at_noon = models.BooleanField(_("chỉ nghỉ buổi sáng ngày cuối"), default=False)
+    days = models.DecimalField(_("số ngày"), max_digits=5, decimal_places=1)  # half days: 0,5
     reason = models.CharField(_("lý do"), max_length=500)
     substitute = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="leave_substitutions",
@@ -194,7 +196,9 @@ class Trip(models.Model):
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="trips")
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("đến hết ngày"))
-    days = models.PositiveSmallIntegerField(_("số ngày"))
+    starts_afternoon = models.BooleanField(_("đi từ buổi chiều ngày đầu"), default=False)
+    ends_at_noon = models.BooleanField(_("về trong buổi sáng ngày cuối"), default=False)
+    days = models.DecimalField(_("số ngày"), max_digits=5, decimal_places=1)  # half days: 0,5
     destination = models.CharField(_("nơi đến"), max_length=255)
     purpose = models.CharField(_("nội dung công tác"), max_length=1000)
     in_province = models.BooleanField(_("trong tỉnh"), default=True)

@@ -119,7 +119,8 @@ def leave_list(request: HttpRequest) -> HttpResponse:
         try:
             req = leave.request_leave(
                 staff=me, kind=d["kind"], start=d["start"], end=d["end"], reason=d["reason"],
-                substitute=d["handover_to"], handover_note=d["handover_note"], by=request.user,
+                substitute=d["handover_to"], handover_note=d["handover_note"],
+                starts_afternoon=d["starts_afternoon"], ends_at_noon=d["ends_at_noon"], by=request.user,
             )  # fmt: skip
             messages.success(request, "Đã gửi đơn xin nghỉ." if req.state == "pending" else "Đã ghi nhận lịch nghỉ.")
             return redirect("personnel:leave_detail", pk=req.pk)
@@ -231,7 +232,8 @@ def trip_list(request: HttpRequest) -> HttpResponse:
             trip = trips.request_trip(
                 staff=me, start=d["start"], end=d["end"], destination=d["destination"], purpose=d["purpose"],
                 in_province=d["in_province"], in_programme=d["in_programme"], substitute=d["handover_to"],
-                unfinished_work=d["unfinished_work"], by=request.user,
+                unfinished_work=d["unfinished_work"], starts_afternoon=d["starts_afternoon"],
+                ends_at_noon=d["ends_at_noon"], by=request.user,
             )  # fmt: skip
             messages.success(request, "Đã gửi đăng ký đi công tác.")
             return redirect("personnel:trip_detail", pk=trip.pk)

@@ -1,6 +1,7 @@
 """Leave requests: the approval route of 000 Điều 23, and the absence + acting-for on approval."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,6 +44,44 @@ def test_leave_of_two_days_needs_the_unit_leader_and_the_office_leader(hatinh, p
     req = ask(person, "ht.tonghop.cv1", MON, TUE, substitute="ht.tonghop.cv2")
     assert req.days == 2
     assert route(req) == [("unit_head", "ht.tonghop.truong"), ("office_leader", "ht.pcvp1")]
+
+
+def reported_to(req: LeaveRequest) -> list[str]:
+    return [n.recipient.user.username for n in Notification.objects.filter(key=f"leave:{req.pk}:reported")]
+
+
+def test_leave_of_one_and_a_half_days_is_under_two_days_and_reported_to_the_supervising_leader(hatinh, person):
+    """000 Điều 23.2 (L278): 1,5 days is «dưới 2 ngày» → the head's permission only; (L279) «nghỉ trên một ngày,
+    phải báo cáo Lãnh đạo Văn phòng phụ trách và Trưởng đơn vị» → the supervising Phó Chánh is told."""
+    req = ask(person, "ht.tonghop.cv1", MON, TUE, substitute="ht.tonghop.cv2", ends_at_noon=True)
+    assert req.days == Decimal("1.5")
+    assert route(req) == [("unit_head", "ht.tonghop.truong")]
+    assert reported_to(req) == ["ht.pcvp1"]
+
+
+def test_leave_of_two_days_exactly_in_half_days_needs_the_office_leader(hatinh, person):
+    """000 Điều 23.2.b (L277): from Monday afternoon to Wednesday noon is 2 days exactly: «từ 02 ngày trở lên»."""
+    req = ask(person, "ht.tonghop.cv1", MON, WED, substitute="ht.tonghop.cv2", starts_afternoon=True, ends_at_noon=True)
+    assert req.days == 2
+    assert route(req) == [("unit_head", "ht.tonghop.truong"), ("office_leader", "ht.pcvp1")]
+    assert reported_to(req) == []  # the office leader approves; no separate report
+
+
+@pytest.mark.parametrize("start_pm, end_am, days", [(True, False, "0.5"), (False, True, "0.5"), (False, False, "1")])
+def test_a_half_day_or_one_day_leave_needs_only_the_head_and_is_not_reported_higher(
+    hatinh, person, start_pm, end_am, days
+):
+    req = ask(person, "ht.tonghop.cv1", MON, MON, substitute="ht.tonghop.cv2", starts_afternoon=start_pm,
+              ends_at_noon=end_am)  # fmt: skip
+    assert req.days == Decimal(days)
+    assert route(req) == [("unit_head", "ht.tonghop.truong")]
+    assert reported_to(req) == []
+
+
+def test_a_leave_from_the_afternoon_to_the_morning_of_the_same_day_is_refused(hatinh, person):
+    with pytest.raises(ValidationError, match="buổi sáng cùng ngày"):
+        ask(person, "ht.tonghop.cv1", MON, MON, substitute="ht.tonghop.cv2", starts_afternoon=True, ends_at_noon=True)
+    assert not LeaveRequest.objects.exists()
 
 
 def test_two_day_threshold_comes_from_the_profile(hatinh, person):

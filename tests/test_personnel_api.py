@@ -117,10 +117,26 @@ def test_trip_of_two_days_needs_a_handover_sheet(hatinh, api):
     assert body["handover"]["items"] == [{"kind": "cong_viec", "description": "Báo cáo quý I"}]
 
 
-def test_trip_of_one_day_needs_no_sheet(hatinh, api):
-    r = api("ht.kinhte.cv1").post("/api/v1/trips/", {"start": "2026-03-09", "end": "2026-03-09",
-                                                     "destination": "Kỳ Anh", "purpose": "Khảo sát"})  # fmt: skip
-    assert r.status_code == 201 and r.json()["handover"] is None
+def test_trip_of_one_day_needs_no_sheet_but_the_list_of_unfinished_work(hatinh, api):
+    """000 Điều 39 (L407): under 2 days, «liệt kê danh mục các công việc đang làm chưa xong»; no handover sheet."""
+    data = {"start": "2026-03-09", "end": "2026-03-09", "destination": "Kỳ Anh", "purpose": "Khảo sát"}
+    r = api("ht.kinhte.cv1").post("/api/v1/trips/", data)
+    assert r.status_code == 400 and "chưa xong" in r.json()["errors"]["unfinished_work"][0]
+    assert not Trip.objects.exists()
+    r = api("ht.kinhte.cv1").post("/api/v1/trips/", data | {"unfinished_work": "Báo cáo tháng 3"})
+    assert r.status_code == 201 and r.json()["handover"] is None and r.json()["days"] == 1
+
+
+def test_half_day_leave_is_counted_in_half_days(hatinh, api):
+    """000 Điều 23.2 (L278): Monday and Tuesday morning is 1,5 days, «dưới 2 ngày»: the head alone."""
+    data = {"kind": "personal", "start": "2026-03-09", "end": "2026-03-10", "ends_at_noon": True, "reason": "Việc nhà",
+            "handover_to": "ht.tonghop.cv2"}  # fmt: skip
+    body = api("ht.tonghop.cv1").post("/api/v1/leave/", data, format="json").json()
+    assert body["days"] == 1.5 and [s["approver"] for s in body["route"]] == ["ht.tonghop.truong"]
+    bad = api("ht.tonghop.cv2").post(
+        "/api/v1/leave/", data | {"start": "2026-03-12", "end": "2026-03-12", "starts_afternoon": True}, format="json"
+    )
+    assert bad.status_code == 400 and "buổi sáng cùng ngày" in bad.json()["errors"]["ends_at_noon"][0]
 
 
 def test_payment_claim_returns_due_and_a_late_one_goes_to_the_chanh(hatinh, api, on_day):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +24,7 @@ MON, TUE, WED, FRI = D(2026, 3, 9), D(2026, 3, 10), D(2026, 3, 11), D(2026, 3, 1
 def go(person, username="ht.kinhte.cv1", start=MON, end=MON, substitute="ht.kinhte.cv2", **kw):
     kw.setdefault("destination", "Thị xã Kỳ Anh")
     kw.setdefault("purpose", "Khảo sát tình hình sản xuất")
+    kw.setdefault("unfinished_work", "Dự thảo báo cáo tháng 3")
     return trips.request_trip(staff=person(username), start=start, end=end,
                               substitute=person(substitute) if substitute else None, **kw)  # fmt: skip
 
@@ -49,6 +51,27 @@ def test_trip_of_two_days_needs_a_handover_sheet(hatinh, person):
     assert trip.days == 2
     assert trip.handover.receiver == person("ht.kinhte.cv2") and trip.handover.reason == "trip"
     assert [i["description"] for i in trip.handover.items] == ["Tờ trình đề án A", "Báo cáo quý I"]
+
+
+def test_trip_of_one_and_a_half_days_is_short_and_needs_no_handover_sheet(hatinh, person):
+    """000 Điều 39 (L407): Monday and Tuesday morning is 1,5 days, «dưới 02 ngày»: a list of work, no sheet."""
+    trip = go(person, end=TUE, ends_at_noon=True)
+    assert trip.days == Decimal("1.5") and trip.handover is None
+
+
+def test_trip_of_two_days_exactly_counted_in_half_days_needs_a_handover_sheet(hatinh, person):
+    """000 Điều 39 (L408): Monday afternoon to Wednesday noon is 2 days: «từ 02 ngày trở lên» → phiếu bàn giao."""
+    trip = go(person, end=WED, starts_afternoon=True, ends_at_noon=True)
+    assert trip.days == 2 and trip.handover is not None
+
+
+def test_a_short_trip_must_list_the_unfinished_work(hatinh, person):
+    """000 Điều 39 (L407): «Phải liệt kê danh mục các công việc đang làm chưa xong cần tiếp tục làm ngay»."""
+    with pytest.raises(ValidationError, match="chưa xong"):
+        go(person, unfinished_work="  \n ")
+    assert not Trip.objects.exists()
+    # The Chánh and Phó Chánh fall back by 000 Điều 4, not by a list.
+    assert go(person, "ht.pcvp1", substitute=None, unfinished_work="").pk
 
 
 def test_the_chanh_decides_trips_in_hatinh(hatinh, person):

@@ -7,6 +7,7 @@ Nothing here decides a rule by itself; leave.py, trips.py, etc. cite the regulat
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
@@ -105,6 +106,34 @@ def acts_as(me: Staff, approver: Staff, day: dt.date) -> bool:
 def check_dates(start: dt.date | None, end: dt.date | None) -> None:
     if start and end and end < start:
         raise ValidationError({"end": ["Ngày kết thúc không được trước ngày bắt đầu."]})
+
+
+HALF_DAY = Decimal("0.5")
+
+
+def length_in_days(
+    staff: Staff, start: dt.date, end: dt.date, *, starts_afternoon: bool = False, ends_at_noon: bool = False
+) -> Decimal:
+    """Days away as the profile counts them (working days in hatinh-ubnd), in half days: starting in the
+    afternoon of the first day, or coming back after the morning of the last, counts half of that day.
+
+    The 2-day thresholds (000 Điều 23.2 L277–L278, Điều 39 L407–L408) are then read on this length, so
+    1,5 days is «dưới 02 ngày» and 2 days exactly is «từ 02 ngày trở lên».
+    """
+    if start == end and starts_afternoon and ends_at_noon:
+        raise ValidationError({"ends_at_noon": ["Nghỉ từ buổi chiều thì không thể kết thúc vào buổi sáng cùng ngày."]})
+    days = Decimal(delegation.absence_length(staff, start, end))
+    if starts_afternoon and delegation.absence_length(staff, start, start):
+        days -= HALF_DAY
+    if ends_at_noon and delegation.absence_length(staff, end, end):
+        days -= HALF_DAY
+    return days
+
+
+def fmt_days(days: Decimal | int) -> str:
+    """2 → "2", 1.5 → "1,5" (Vietnamese decimal comma)."""
+    value = Decimal(days).normalize()
+    return f"{value:f}".replace(".", ",")
 
 
 def check_free(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,6 +44,7 @@ from workflow.services.notifications import notify
 SRC_2DAYS = "Quy chế 282/QĐ-VP, Điều 23 khoản 2"
 SRC_PCVP = "Quy chế 282/QĐ-VP, Điều 23 khoản 2 điểm a"
 SRC_ANNUAL = "Quy chế 282/QĐ-VP, Điều 23 khoản 1"
+SRC_OVER_1DAY = "Quy chế 282/QĐ-VP, Điều 23 khoản 2"
 
 
 @dataclass(frozen=True)
@@ -57,12 +59,27 @@ def threshold_days(staff: Staff) -> int:
     return int(staff.organisation.rule("leave.application_and_ldvp_approval_from_days", 2))
 
 
-def leave_length(staff: Staff, start: dt.date, end: dt.date) -> int:
-    """Days of leave as the profile counts them (rules.absence.day_kind; working days in hatinh-ubnd)."""
-    return delegation.absence_length(staff, start, end)
+def leave_length(
+    staff: Staff, start: dt.date, end: dt.date, *, starts_afternoon: bool = False, ends_at_noon: bool = False
+) -> Decimal:
+    """Days of leave as the profile counts them (rules.absence.day_kind; working days in hatinh-ubnd),
+    in half days (a morning or an afternoon off is 0,5)."""
+    return common.length_in_days(staff, start, end, starts_afternoon=starts_afternoon, ends_at_noon=ends_at_noon)
 
 
-def derive_route(staff: Staff, kind: str, days: int) -> list[RouteStep]:
+def informed_leader(staff: Staff, kind: str, days: Decimal) -> Staff | None:
+    """000 Điều 23.2 (L279): «nghỉ trên một ngày, phải báo cáo Lãnh đạo Văn phòng phụ trách và Trưởng đơn vị
+    để phân công người làm thay» — a leave over one day but under the approval threshold (e.g. 1,5 days) is
+    reported to the supervising office leader as well (rules.leave.report_to_supervising_leader_above_days)."""
+    above = staff.organisation.rule("leave.report_to_supervising_leader_above_days", None)
+    if above is None or kind == LeaveKind.LEAVE or common.is_office_leader(staff):
+        return None
+    if not (Decimal(str(above)) < days < threshold_days(staff)):
+        return None
+    return common.supervising_leader_of(staff)
+
+
+def derive_route(staff: Staff, kind: str, days: Decimal) -> list[RouteStep]:
     """Who must agree, in order, for this person to take this leave (000 Điều 23)."""
     org = staff.organisation
     if common.is_chanh(staff):
@@ -156,7 +173,8 @@ def _notify_step(req: LeaveRequest, step: LeaveStep) -> None:
         key=f"leave:{req.pk}:step:{step.order}",
         kind="assignment",
         title=f"Đơn xin nghỉ của {req.staff.full_name} chờ ý kiến",
-        body=f"{req.get_kind_display()} từ {common.fmt(req.start)} đến {common.fmt(req.end)} ({req.days} ngày): "
+        body=f"{req.get_kind_display()} từ {common.fmt(req.start)} đến {common.fmt(req.end)} "
+        f"({common.fmt_days(req.days)} ngày): "
         f"{req.reason}",
         url=_url(req),
     )
@@ -172,6 +190,8 @@ def request_leave(
     reason: str,
     substitute: Staff | None = None,
     handover_note: str = "",
+    starts_afternoon: bool = False,
+    ends_at_noon: bool = False,
     by: AbstractBaseUser | None = None,
     today: dt.date | None = None,
 ) -> LeaveRequest:
@@ -184,8 +204,8 @@ def request_leave(
     if errors:
         raise ValidationError(errors)
     common.check_dates(start, end)
-    days = leave_length(staff, start, end)
-    if days < 1:
+    days = leave_length(staff, start, end, starts_afternoon=starts_afternoon, ends_at_noon=ends_at_noon)
+    if days <= 0:
         raise ValidationError({"end": ["Thời gian xin nghỉ không có ngày làm việc nào."]})
     common.lock_staff(staff)
     common.check_free(staff, start, end)
@@ -199,6 +219,8 @@ def request_leave(
         kind=kind,
         start=start,
         end=end,
+        starts_afternoon=starts_afternoon,
+        ends_at_noon=ends_at_noon,
         days=days,
         reason=reason.strip(),
         substitute=substitute,
@@ -209,6 +231,17 @@ def request_leave(
         LeaveStep.objects.create(request=req, order=i, role=s.role, approver=s.approver, source=s.source)
         for i, s in enumerate(route, start=1)
     ]
+    leader = informed_leader(staff, kind, days)
+    if leader is not None and all(s.approver.pk != leader.pk for s in route):
+        notify(
+            leader,
+            key=f"leave:{req.pk}:reported",
+            kind="info",
+            title=f"{staff.full_name} báo cáo nghỉ {common.fmt_days(days)} ngày",
+            body=f"{req.get_kind_display()} từ {common.fmt(start)} đến {common.fmt(end)}: {req.reason} "
+            f"({SRC_OVER_1DAY}: nghỉ trên một ngày báo cáo Lãnh đạo Văn phòng phụ trách).",
+            url=_url(req),
+        )
     if steps:
         _notify_step(req, steps[0])
     else:

@@ -20,6 +20,7 @@ substitute, and opens the deadline to declare its expenses (000 Điều 35.2.d).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,9 +43,13 @@ def handover_sheet_from_days(staff: Staff) -> int:
     return int(staff.organisation.rule("trips.handover_sheet_from_days", 2))
 
 
-def trip_length(staff: Staff, start: dt.date, end: dt.date) -> int:
-    """Days of the trip as the profile counts absences (at least 1: a trip on a day off is still a trip)."""
-    return max(delegation.absence_length(staff, start, end), 1)
+def trip_length(
+    staff: Staff, start: dt.date, end: dt.date, *, starts_afternoon: bool = False, ends_at_noon: bool = False
+) -> Decimal:
+    """Days of the trip as the profile counts absences, in half days (a trip only on days off counts 1)."""
+    if delegation.absence_length(staff, start, end) == 0:
+        return Decimal(1)
+    return common.length_in_days(staff, start, end, starts_afternoon=starts_afternoon, ends_at_noon=ends_at_noon)
 
 
 def derive_approver(staff: Staff, in_programme: bool) -> tuple[Staff | None, str]:
@@ -83,6 +88,14 @@ def substitute_required(staff: Staff) -> bool:
     return not common.is_office_leader(staff)
 
 
+def unfinished_work_list_required(staff: Staff) -> bool:
+    """000 Điều 39 (L407–L408): staff list the unfinished work (the handover sheet's items from 2 days);
+    rules.trips.unfinished_work_list_required. The Chánh and Phó Chánh fall back by 000 Điều 4 instead."""
+    return bool(staff.organisation.rule("trips.unfinished_work_list_required", False)) and not (
+        common.is_office_leader(staff)
+    )
+
+
 @transaction.atomic
 def request_trip(
     *,
@@ -96,6 +109,8 @@ def request_trip(
     substitute: Staff | None = None,
     unfinished_work: str = "",
     handover_items=None,
+    starts_afternoon: bool = False,
+    ends_at_noon: bool = False,
     by: AbstractBaseUser | None = None,
 ) -> Trip:
     errors: dict[str, list[str]] = {}
@@ -109,19 +124,27 @@ def request_trip(
     common.lock_staff(staff)
     common.check_free(staff, start, end)
     common.check_substitute(staff, substitute, start, end, "handover_to")
-    days = trip_length(staff, start, end)
-    sheet = None
-    if days >= handover_sheet_from_days(staff) and not common.is_chanh(staff):
+    days = trip_length(staff, start, end, starts_afternoon=starts_afternoon, ends_at_noon=ends_at_noon)
+    listed = [line for line in unfinished_work.splitlines() if line.strip()] + [
+        i for i in handover_items or [] if str(i).strip()
+    ]
+    needs_sheet = days >= handover_sheet_from_days(staff) and not common.is_chanh(staff)
+    if needs_sheet and substitute is None:
         # 000 Điều 39 (L408): «đi công tác dài ngày (từ 02 ngày trở lên) phải có phiếu bàn giao công việc».
-        if substitute is None:
-            raise ValidationError(
-                {
-                    "handover_to": [
-                        f"Đi công tác từ {handover_sheet_from_days(staff)} ngày trở lên phải có phiếu bàn giao công "
-                        f"việc: hãy chọn người nhận bàn giao và liệt kê công việc ({SRC_39})."
-                    ]
-                }
-            )
+        errors["handover_to"] = [
+            f"Đi công tác từ {handover_sheet_from_days(staff)} ngày trở lên phải có phiếu bàn giao công "
+            f"việc: hãy chọn người nhận bàn giao và liệt kê công việc ({SRC_39})."
+        ]
+    if not listed and unfinished_work_list_required(staff):
+        # 000 Điều 39 (L407): «Phải liệt kê danh mục các công việc đang làm chưa xong cần tiếp tục làm ngay».
+        errors["unfinished_work"] = [
+            "Phải liệt kê các công việc đang làm chưa xong cần tiếp tục làm ngay, mỗi việc một dòng "
+            f"(ghi «Không có» nếu không có việc dở dang) ({SRC_39})."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    sheet = None
+    if needs_sheet:
         items = list(handover_items or []) + [line for line in unfinished_work.splitlines() if line.strip()]
         sheet = handover.create_handover(
             giver=staff, receiver=substitute, reason=HandoverReason.TRIP, items=items, by=by
@@ -132,6 +155,8 @@ def request_trip(
         staff=staff,
         start=start,
         end=end,
+        starts_afternoon=starts_afternoon,
+        ends_at_noon=ends_at_noon,
         days=days,
         destination=destination.strip(),
         purpose=purpose.strip(),
