@@ -140,7 +140,10 @@ class HandoverForm(forms.Form):
 
 class OvertimeForm(forms.Form):
     date = forms.DateField(label="Ngày làm thêm", widget=DateInput())
-    hours = forms.DecimalField(label="Số giờ", max_digits=4, decimal_places=1)
+    hours = forms.DecimalField(
+        label="Số giờ", max_digits=4, decimal_places=1, widget=forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
+        help_text="Tính theo nửa giờ, ví dụ 1,5.",
+    )  # fmt: skip
     description = forms.CharField(label="Nội dung công việc", max_length=1000)
 
 

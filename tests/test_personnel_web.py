@@ -154,3 +154,9 @@ def test_head_agreeing_without_a_substitute_sees_the_rule_on_the_form(hatinh, lo
         ("pending", "ht.vhxh.cv2"),
         ("pending", None),
     ]
+
+
+def test_overtime_hours_are_typed_in_half_hours(hatinh, login):
+    """The service counts overtime in half hours (000 Điều 21): the form's number field steps by 0,5."""
+    page = login("ht.kinhte.cv1").get("/nhan-su/lam-them-gio/").content.decode()
+    assert 'name="hours"' in page and 'step="0.5"' in page
