@@ -176,6 +176,91 @@ def test_binhthuan_leaders_consult_half_monthly(binhthuan):
     assert len(dues(binhthuan, "hoi_y_lanh_dao")) == 24
 
 
+# --------------------------------------------------------------------------- 003 (Bình Dương)
+
+
+@pytest.fixture
+def binhduong(db) -> Organisation:
+    return load("binhduong-ubnd")
+
+
+@pytest.fixture
+def tinhuy(db) -> Organisation:
+    return load("tinhuy-vptw")
+
+
+def test_binhduong_reports_keep_their_frequency_with_the_due_day_not_regulated(binhduong):
+    # seed-003 §4 (L283): no time limit and no date in the regulation; «hàng tháng, quý, 6 tháng, năm»
+    # (003 Điều 6.2, L585–L589) is kept as an obligation with an unset due day, never a borrowed one.
+    assert schedules.schedules_for(binhduong) == []
+    undated = {o["code"]: o for o in schedules.undated_obligations(binhduong.rules)}
+    assert undated["bao_cao_to_ubnd"]["periods"] == ["hằng tháng", "hằng quý", "6 tháng", "hằng năm"]
+    assert {"bao_cao_to_vpcp", "bao_cao_procedural_problems_to_vpcp", "bao_cao_staffing_plan"} <= set(undated)
+    assert schedules.generate_items(binhduong, at("2026-03-01")) == 0
+    assert not Deadline.objects.filter(organisation=binhduong).exists()
+
+
+def test_binhduong_schedule_page_says_not_regulated_instead_of_a_date(binhduong, login):
+    page = login("bd.chanhvp").get("/cong-viec/dinh-ky/").content.decode()
+    assert "Báo cáo tình hình công tác của Văn phòng gửi UBND tỉnh" in page
+    assert "hạn nộp: chưa quy định" in page and "Quy chế không có lịch định kỳ" not in page
+
+
+def test_a_day_given_later_in_the_profile_replaces_the_not_regulated_obligation(binhduong):
+    binhduong.rules["schedules"] = [{"code": "bao_cao_to_ubnd", "kind": "report", "title": "Báo cáo tháng",
+                                     "when": {"day": 20}, "source": "thử"}]  # fmt: skip
+    binhduong.save()
+    assert "bao_cao_to_ubnd" not in {o["code"] for o in schedules.undated_obligations(binhduong.rules)}
+    assert dues(binhduong, "bao_cao_to_ubnd", dt.date(2026, 5, 1), dt.date(2026, 5, 31)) == ["2026-05-20 23:59"]
+
+
+# --------------------------------------------------------------------------- 004 (Hướng dẫn 21-HD/VPTW)
+
+
+def test_party_office_units_hold_a_leaders_giao_ban_every_week(tinhuy):
+    # 004 Điều 14 (L363), seed-004 B27: «Giao ban lãnh đạo đơn vị hằng tuần», chaired by the unit head;
+    # no day is given: by the Friday of each week (inferred). 1/5/2026 (Friday) is a holiday → Thursday 30/4.
+    assert dues(tinhuy, "giao_ban_don_vi", dt.date(2026, 4, 20), dt.date(2026, 5, 10)) == [
+        "2026-04-24 23:59", "2026-04-29 23:59", "2026-05-08 23:59",
+    ]  # fmt: skip
+    assert len(dues(tinhuy, "giao_ban_don_vi")) == 52
+    schedules.generate_items(tinhuy, at("2026-03-02"))
+    item = ScheduledItem.objects.get(organisation=tinhuy, code="giao_ban_don_vi", period="2026-03-06")
+    heads = Deadline.objects.filter(target_id=item.pk, kind="schedule.meeting")
+    assert heads.count() == tinhuy.units.count()
+    assert {d.assignee.main_post.position for d in heads} <= {"truong_phong", "pho_truong_phong"}
+    assert "thứ Sáu hằng tuần" in item.note
+
+
+def test_party_office_units_hold_quarterly_six_month_and_annual_reviews(tinhuy):
+    # 004 L363: «hội nghị sơ kết quý, 6 tháng, tổng kết năm»; by the end of the period (inferred).
+    assert dues(tinhuy, "so_ket_quy_don_vi") == ["2026-03-31 23:59", "2026-09-30 23:59"]
+    assert dues(tinhuy, "so_ket_6_thang_don_vi") == ["2026-06-30 23:59"]
+    assert dues(tinhuy, "tong_ket_nam_don_vi") == ["2026-12-31 23:59"]
+
+
+def test_party_office_reports_without_a_day_are_not_regulated(tinhuy):
+    # seed-004 §4 (T4–T9, T13): frequencies only; no due date is invented.
+    undated = {o["code"]: o for o in schedules.undated_obligations(tinhuy.rules)}
+    assert undated["bao_cao_cipher_reports"]["periods"] == ["6 tháng", "hằng năm"]
+    assert undated["bao_cao_unit_results"]["periods"] == ["hằng tháng", "6 tháng", "hằng năm"]
+    assert undated["bao_cao_thuc_hien_chuong_trinh"]["periods"] == ["hằng tháng", "hằng quý"]
+    assert not {s.code for s in schedules.schedules_for(tinhuy)} & set(undated)
+
+
+def test_daklak_quarterly_report_has_no_date_in_the_regulation(daklak):
+    # 001 L106 names a quarterly report without a date (profile: reports.quarterly.due: null).
+    undated = {o["code"]: o for o in schedules.undated_obligations(daklak.rules)}
+    assert undated["bao_cao_quarterly"]["periods"] == ["hằng quý"]
+
+
+def test_a_weekly_schedule_is_accepted_and_a_bad_nth_still_refused():
+    ok = {"schedules": [{"code": "x", "kind": "meeting", "title": "X", "when": {"weekday": "monday", "nth": "every"}}]}
+    assert schedules.validate_schedules(ok) == []
+    bad = {"schedules": [{"code": "x", "kind": "meeting", "title": "X", "when": {"weekday": "monday", "nth": "hay"}}]}
+    assert any("không hợp lệ" in p for p in schedules.validate_schedules(bad))
+
+
 # --------------------------------------------------------------------------- every profile
 
 

@@ -314,6 +314,7 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
             "items": items,
             "mine": mine,
             "schedules": schedules.schedules_for(me.organisation),
+            "undated": schedules.undated_obligations(me.organisation.rules),
             "conventions": schedules.conventions_summary(conv),
             "can_record_programme": bool(me.organisation.rule("programmes.distribute_within_days"))
             and schedules.can_record_programme(me),

@@ -144,8 +144,12 @@ def _meeting(code: str, title: str, when: dict, source: str, **extra) -> dict:
 
 
 def _frequency_when(freq: Any) -> dict | None:
-    """Meetings given only a frequency: due by the end of the period (the date is the chair's choice)."""
+    """Meetings given only a frequency: due by the end of the period (the date is the chair's choice).
+
+    «hằng tuần» (weekly): by the Friday of each week, the last working day (inferred, as for the others).
+    """
     return {
+        "weekly": {"weekday": "friday", "nth": "every"},
         "monthly": {"day": "last"},
         "half_monthly": {"day": [15, "last"]},
         "every_3_months": {"months": list(QUARTER_ENDS), "day": "last"},
@@ -204,6 +208,28 @@ def _derive(rules: dict[str, Any]) -> list[dict]:
         out.append(_meeting("giao_ban_van_phong_huyen", "Giao ban với Văn phòng HĐND và UBND cấp huyện",
                             _frequency_when(district),
                             "Định kỳ 3 tháng giao ban với Văn phòng cấp huyện (000 Điều 18.3.b, L246)"))  # fmt: skip
+
+    # 004 Điều 14 (L362–L364): «Giao ban lãnh đạo đơn vị hằng tuần; hội nghị sơ kết quý, 6 tháng, tổng kết
+    # năm» — each unit's own meetings, convened and chaired by its head (004 L90–L91). No day is given:
+    # by the end of the period (inferred). The 6-month and annual conferences take the place of the
+    # 2nd and 4th quarter's review (inferred), so quarterly reviews fall in March and September.
+    unit_giao_ban = _frequency_when(meetings.get("unit_giao_ban"))
+    if unit_giao_ban:
+        out.append({**_meeting("giao_ban_don_vi", "Giao ban lãnh đạo đơn vị", unit_giao_ban,
+                               "Giao ban lãnh đạo đơn vị hằng tuần (004 Điều 14, L363); ngày họp: (suy luận) "
+                               "trong tuần, do trưởng đơn vị chọn"),
+                    "assignees": ["unit_heads"]})  # fmt: skip
+    reviews = meetings.get("unit_reviews") or []
+    for period, code, title, months in (
+        ("quarterly", "so_ket_quy_don_vi", "Hội nghị sơ kết quý của đơn vị", [3, 9]),
+        ("half_yearly", "so_ket_6_thang_don_vi", "Hội nghị sơ kết 6 tháng của đơn vị", [6]),
+        ("yearly", "tong_ket_nam_don_vi", "Hội nghị tổng kết năm của đơn vị", [12]),
+    ):
+        if isinstance(reviews, list) and period in reviews:
+            out.append({**_meeting(code, title, {"months": months, "day": "last"},
+                                   "Hội nghị sơ kết quý, 6 tháng, tổng kết năm (004 Điều 14, L363); ngày họp: "
+                                   "(suy luận) trước cuối kỳ"),
+                        "assignees": ["unit_heads"]})  # fmt: skip
 
     half_monthly = reports.get("half_monthly")
     if isinstance(half_monthly, dict) and half_monthly.get("weekday"):
@@ -280,6 +306,63 @@ def _derive(rules: dict[str, Any]) -> list[dict]:
     return out
 
 
+PERIOD_VI = {
+    "weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý", "half_yearly": "6 tháng",
+    "nine_monthly": "9 tháng", "yearly": "hằng năm", "periodic": "định kỳ (kỳ chưa quy định)",
+}  # fmt: skip
+#: Reports the profiles name with a frequency but no due day: (rules.reports key, title, source).
+UNDATED_REPORTS = (
+    ("quarterly", "Báo cáo quý", "001 Mục B.II.7.2 (L106): báo cáo quý, không ghi ngày"),
+    ("to_ubnd", "Báo cáo tình hình công tác của Văn phòng gửi UBND tỉnh", "003 Điều 6.2 (L585–L589)"),
+    ("to_vpcp", "Báo cáo công tác gửi Văn phòng Chính phủ", "003 Điều 6.1.a (L570–L574)"),
+    ("procedural_problems_to_vpcp", "Báo cáo vướng mắc về thẩm quyền, thủ tục gửi Văn phòng Chính phủ",
+     "003 L264–L272"),
+    ("document_follow_up_to_chu_tich", "Rà soát, báo cáo Chủ tịch việc thực hiện văn bản", "003 L256–L262"),
+    ("staffing_plan", "Kế hoạch biên chế, vị trí việc làm", "003 Điều 4.2 (L483–L491)"),
+    ("unit_results", "Báo cáo kết quả công tác của đơn vị", "004 L87–L89"),
+    ("cipher_reports", "Báo cáo công tác cơ yếu gửi Cục Cơ yếu Đảng - Chính quyền", "004 L305–L309"),
+)  # fmt: skip
+
+
+def undated_obligations(rules: dict[str, Any] | None) -> list[dict]:
+    """Periodic obligations the regulation names without a due day  # hạn nộp chưa quy định.
+
+    seed-003 §4 (L283) and §10.4: the Bình Dương regulation has frequencies only; the software must
+    keep them as periodic obligations with an unset due day and show «chưa quy định», never a day
+    borrowed from another office. The same holds for the Party-office guidance (seed-004 §4: T4–T9,
+    T13). Nothing is generated for them (no deadline, no reminder) until the profile gives a day,
+    e.g. by adding an entry to `rules.schedules` with the same code.
+    """
+    rules = rules or {}
+    reports = rules.get("reports") or {}
+    programmes = rules.get("programmes") or {}
+    scheduled = {e["code"] for e in schedule_entries(rules)}
+    out: list[dict] = []
+
+    def periods_of(spec: Any, key: str = "") -> list[str]:
+        if isinstance(spec, str):
+            return [spec]
+        if isinstance(spec, list):
+            return [str(p) for p in spec]
+        if isinstance(spec, dict) and spec.get("due") is None:
+            raw = spec.get("periods") or [key if key in PERIOD_VI else "periodic"]
+            return [str(p) for p in raw]
+        return []
+
+    for key, title, source in UNDATED_REPORTS:
+        periods = periods_of(reports.get(key), key)
+        if periods and f"bao_cao_{key}" not in scheduled:
+            out.append({"code": f"bao_cao_{key}", "kind": "report", "title": title, "source": source,
+                        "periods": [PERIOD_VI.get(p, p) for p in periods]})  # fmt: skip
+    execution = periods_of(programmes.get("execution_report_to_chanh"))
+    if execution and "bao_cao_thuc_hien_chuong_trinh" not in scheduled:
+        out.append({"code": "bao_cao_thuc_hien_chuong_trinh", "kind": "report",
+                    "title": "Báo cáo Chánh Văn phòng tình hình thực hiện chương trình công tác",
+                    "source": "Trưởng phòng HC-TD báo cáo hằng tháng, quý (002 Điều 9.5, L761–L767; 004 L198–L201)",
+                    "periods": [PERIOD_VI.get(p, p) for p in execution]})  # fmt: skip
+    return out
+
+
 def schedule_entries(rules: dict[str, Any] | None) -> list[dict]:
     """Derived entries, then the profile's explicit `schedules:` list (same code replaces)."""
     rules = rules or {}
@@ -349,10 +432,12 @@ def _check_entry(entry: Any, units: set[str] | None, where: str) -> list[str]:
             problems.append(f"{label}: thứ «{when['weekday']}» không hợp lệ ({', '.join(WEEKDAYS)}).")
         nth = when.get("nth")
         nth = nth if isinstance(nth, list) else [nth]
+        if nth == ["every"]:
+            nth = [1]  # every week of the month
         if not nth or any(not isinstance(n, int) or not 1 <= n <= 4 for n in nth):
             problems.append(
                 f"{label}: tuần thứ «{when.get('nth')}» không hợp lệ: chỉ dùng tuần 1 đến 4 "
-                "(không phải tháng nào cũng có tuần thứ 5)."
+                "(không phải tháng nào cũng có tuần thứ 5), hoặc «every» cho hằng tuần."
             )
     time = when.get("time")
     if time is not None and time != "morning" and not (isinstance(time, str) and _TIME.match(time)):
@@ -513,7 +598,9 @@ def occurrence(schedule: Schedule, conv: Conventions, nominal: dt.date) -> Occur
         else:
             notes.append(f"ngày {day:%d/%m} là ngày nghỉ (giữ nguyên theo hồ sơ quy chế)")
         day = moved
-    if schedule.weekday is not None:
+    if schedule.weekday is not None and schedule.nth == ("every",):
+        notes.insert(0, f"{WEEKDAY_VI[schedule.weekday]} hằng tuần")
+    elif schedule.weekday is not None:
         reading = "lần thứ" if conv.nth_week == "nth_weekday" else "hàng tuần thứ"
         notes.insert(0, f"{WEEKDAY_VI[schedule.weekday]} {reading} {'/'.join(map(str, schedule.nth))} của tháng")
     if schedule.time is not None:
@@ -531,7 +618,12 @@ def nominal_dates(schedule: Schedule, conv: Conventions, start: dt.date, end: dt
     while (year, month) <= (end.year, end.month):
         if month in schedule.months:
             last = pycal.monthrange(year, month)[1]
-            if schedule.weekday is not None:
+            if schedule.weekday is not None and schedule.nth == ("every",):
+                first = dt.date(year, month, 1)
+                day = first + dt.timedelta(days=(schedule.weekday - first.weekday()) % 7)
+                weeks = [day + dt.timedelta(weeks=w) for w in range(5)]
+                candidates = [d for d in weeks if d.month == month]
+            elif schedule.weekday is not None:
                 candidates = [nth_weekday(year, month, schedule.weekday, n, conv.nth_week) for n in schedule.nth]
             else:
                 candidates = [dt.date(year, month, last if d == "last" else d) for d in schedule.days]
@@ -680,6 +772,8 @@ def generate_items(org: Organisation, now: dt.datetime | None = None, horizon_da
 
 
 def _period_label(schedule: Schedule, nominal: dt.date) -> str:
+    if schedule.weekday is not None and schedule.nth == ("every",):
+        return f"tuần {nominal.isocalendar().week}/{nominal.isocalendar().year}"
     if schedule.weekday is not None or len(schedule.days) > 1:
         return f"{nominal:%d/%m/%Y}"
     if len(schedule.months) == 12:
