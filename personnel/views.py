@@ -144,7 +144,14 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "personnel/leave_detail.html",
-        {"req": req, "step": step, "form": form, "can_cancel": req.staff_id == me.pk and req.state in ("pending",)},
+        {
+            "req": req,
+            "step": step,
+            "form": form,
+            # A pending request, or an approved leave not yet started (a mistake corrected before it runs).
+            "can_cancel": req.staff_id == me.pk
+            and (req.state == RequestState.PENDING or (req.state == RequestState.APPROVED and _today() < req.start)),
+        },
     )
 
 

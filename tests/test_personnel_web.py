@@ -160,3 +160,22 @@ def test_overtime_hours_are_typed_in_half_hours(hatinh, login):
     """The service counts overtime in half hours (000 Điều 21): the form's number field steps by 0,5."""
     page = login("ht.kinhte.cv1").get("/nhan-su/lam-them-gio/").content.decode()
     assert 'name="hours"' in page and 'step="0.5"' in page
+
+
+def test_an_approved_leave_not_yet_started_can_be_withdrawn_from_its_page(hatinh, login, person):
+    """Correcting a mistake: the requester withdraws an approved leave before it starts; the acting-for ends."""
+    from django.utils import timezone
+
+    from personnel.services import leave
+
+    cv1 = person("ht.tonghop.cv1")
+    start = timezone.localdate() + dt.timedelta(days=7)
+    req = leave.request_leave(staff=cv1, kind="sick", start=start, end=start, reason="Khám bệnh",
+                              substitute=person("ht.tonghop.cv2"))  # fmt: skip
+    leave.decide(req, me=person("ht.tonghop.truong"), decision="approve")
+    client = login("ht.tonghop.cv1")
+    page = client.get(f"/nhan-su/nghi/{req.pk}/").content.decode()
+    assert f'action="/nhan-su/nghi/{req.pk}/huy/"' in page
+    assert client.post(f"/nhan-su/nghi/{req.pk}/huy/").status_code == 302
+    req.refresh_from_db()
+    assert req.state == "cancelled" and delegation.acting_for(cv1, start) != person("ht.tonghop.cv2")
