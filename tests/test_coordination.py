@@ -395,3 +395,32 @@ def test_an_office_whose_regulation_sets_no_limit_says_so_on_the_list(binhthuan,
     # 002 Điều 21.3 gives no number of days: the page must not show Hà Tĩnh's 02/03 days.
     page = login("bt.tonghop.cv1").get("/cong-viec/phoi-hop/").content.decode()
     assert "không quy định số ngày trả lời phối hợp" in page and "02 ngày" not in page
+
+
+@pytest.mark.parametrize(
+    ("profile", "normal", "complex_days", "internal"),
+    [
+        ("hatinh-ubnd", 2, 3, 3),  # 000 Điều 16.3 (L221), Điều 17.2 (L228)
+        ("daklak-ubnd", None, None, None),  # 001: «trả lời kịp thời», no number of days
+        ("binhthuan-tinhuy", None, None, None),  # 002 Điều 21.3: «phải trả lời», no number (GAP)
+        ("binhduong-ubnd", None, None, None),  # 003 §4: no time limit at all
+        ("tinhuy-vptw", None, None, None),  # 004: no time limit for consultation
+    ],
+)
+def test_every_profile_has_its_own_reply_limit_and_none_is_borrowed(profile, normal, complex_days, internal, db):
+    from office.services.profiles import load_profile
+
+    org = load_profile(profile, demo_users=True, password="matkhau-demo-2026").organisation
+    assert coordination.reply_days(org, "coordination", False) == normal
+    assert coordination.reply_days(org, "coordination", True) == complex_days
+    assert coordination.reply_days(org, "internal", False) == internal
+    sender = org.staff.filter(posts__position="chuyen_vien").first()
+    head = org.staff.exclude(pk=sender.pk).filter(posts__position="truong_phong").first()
+    if normal is None:  # the sender must set the date; the system does not invent one
+        with pytest.raises(ValidationError) as exc:
+            coordination.send_request(sender, subject="X", to=[head.user.username])
+        assert "người gửi phải nhập hạn trả lời" in exc.value.message_dict["due"][0]
+    else:
+        req = coordination.send_request(sender, subject="X", to=[head.user.username], now=at("2026-02-13"))
+        # Friday 13/02/2026, then Tết (14–22/02): 2 working days → Tuesday 24/02.
+        assert timezone.localtime(req.recipients.get().due_at).date() == dt.date(2026, 2, 24)
