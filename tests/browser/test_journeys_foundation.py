@@ -165,3 +165,11 @@ def test_logging_out_ends_the_session(log_in, log_out, page):
     log_out()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/dang-nhap/"))
+
+
+def test_api_documentation_renders_under_the_content_security_policy(log_in, page):
+    """Swagger UI is served from static/ (no CDN) and starts without inline script or style:
+    the page fixture fails the test on any CSP violation."""
+    log_in("ht.vanthu1")
+    page.goto("/api/docs/")
+    expect(page.get_by_text("/api/v1/incoming/", exact=False).first).to_be_visible()
