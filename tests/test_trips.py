@@ -318,6 +318,19 @@ def test_cancelling_an_approved_trip_revokes_the_delegation_and_the_claim_deadli
     assert not PaymentClaim.objects.exists()
 
 
+def test_cancelling_a_trip_withdraws_its_out_of_province_paper_so_a_new_one_may_be_issued(hatinh, person):
+    """000 Điều 40.2.b (L414): an out-of-province paper is valid «trong đợt công tác đó» only; with the trip
+    cancelled it is withdrawn, and 40.2.c (L416) no longer blocks the next paper."""
+    cv1 = person("ht.kinhte.cv1")
+    first = approve(go(person, in_province=False), person)
+    paper = papers.issue_travel_paper(first, me=person("ht.pcvp1"), today=D(2026, 3, 5))
+    trips.cancel(first, me=cv1)
+    paper.refresh_from_db()
+    assert paper.is_revoked
+    second = approve(go(person, start=WED, end=WED, in_province=False), person)
+    assert papers.issue_travel_paper(second, me=person("ht.pcvp1"), today=D(2026, 3, 6)).trip == second
+
+
 def test_who_receives_the_trip_report_comes_from_the_profile(hatinh, person):
     """000 L408: the Chánh and the supervising leader; 004 Điều 18: the supervising leader and the unit head."""
     cv = person("ht.kinhte.cv1")

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from office.models import AbsenceKind, DelegationScope, Staff
 from office.services import delegation
-from personnel.models import HandoverReason, HandoverState, StepDecision, Trip, TripState
+from personnel.models import HandoverReason, HandoverState, PaperScope, StepDecision, Trip, TripState
 from personnel.services import common, handover, payments
 from workflow.services import deadlines
 from workflow.services.notifications import notify
@@ -304,6 +304,8 @@ def cancel(trip: Trip, *, me: Staff, by: AbstractBaseUser | None = None) -> Trip
     if trip.handover_id and trip.handover.state == HandoverState.DRAFT:
         trip.handover.state = HandoverState.CANCELLED
         trip.handover.save(update_fields=["state"])
+    # 000 Điều 40.2.b (L414): an out-of-province paper is valid for that trip only; the trip is not made.
+    trip.papers.filter(scope=PaperScope.OUT_PROVINCE, is_revoked=False).update(is_revoked=True)
     for claim in trip.payment_claims.filter(state="draft"):  # nothing to claim for a trip not made
         deadlines.cancel_deadlines(claim, kind=payments.DEADLINE_KIND)
         claim.delete()
