@@ -174,3 +174,27 @@ def test_beat_schedules_the_scan_through_redis(worker, request_from_tonghop, tmp
     assert Notification.objects.filter(kind="overdue").count() == 1
     time.sleep(2.5)  # more beats, more scans: still one
     assert Notification.objects.filter(kind="overdue").count() == 1
+
+
+def test_a_notification_e_mail_delivered_twice_through_the_worker_is_sent_once(worker, hatinh, person):
+    """The e-mail task queued on commit (workflow.services.notifications) redelivered by Redis: one mail."""
+    from django.core import mail
+
+    from workflow.services.notifications import notify
+    from workflow.tasks import send_notification_email_task
+
+    staff = person("ht.kinhte.cv1")
+    staff.email = "cv1@example.vn"
+    staff.save()
+    note = notify(staff, key="celery-mail", kind="info", title="Có việc mới", defer_email=True)
+    mail.outbox.clear()
+    task_id = str(uuid.uuid4())
+    results = []
+    for _ in range(2):
+        sent = send_notification_email_task.apply_async(
+            args=[note.pk], task_id=task_id, queue=worker.test_queue, ignore_result=False
+        )
+        results.append(sent.get(timeout=60))
+        worker.AsyncResult(task_id).forget()
+    assert results == [True, False]
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["cv1@example.vn"]
