@@ -12,7 +12,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -208,7 +208,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["broker"] = "ok"
     except Exception as exc:  # noqa: BLE001 - any broker failure is reported, not raised
         checks["broker"] = f"error: {exc.__class__.__name__}"
-    beat = Heartbeat.objects.filter(name="worker").first() if checks["database"] == "ok" else None
+    beat = None
+    if checks["database"] == "ok":
+        try:
+            with transaction.atomic():  # a savepoint: a missing table must not poison the connection
+                beat = Heartbeat.objects.filter(name="worker").first()
+        except DatabaseError as exc:  # reachable but not migrated (a deploy that skipped `migrate`)
+            checks["database"] = f"error: {exc.__class__.__name__} (chưa chạy migrate?)"
     if beat and timezone.now() - beat.at < dt.timedelta(minutes=5):
         checks["worker"] = "ok"
     else:

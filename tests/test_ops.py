@@ -167,6 +167,19 @@ def test_healthz_fails_with_503_when_the_broker_is_down(db, client):
     assert data["checks"]["database"] == "ok"
 
 
+def test_healthz_fails_with_503_on_a_database_that_was_never_migrated(db, client):
+    """A deploy that skipped `migrate`: the load balancer must see 503, not a 500 error page."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # transactional DDL on both databases: rolled back with the test
+        cursor.execute(f"DROP TABLE {connection.ops.quote_name(Heartbeat._meta.db_table)}")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"].startswith("error: ProgrammingError") or response.json()["checks"][
+        "database"
+    ].startswith("error: OperationalError")
+
+
 def test_healthz_needs_no_login_and_reveals_no_detail(db, client):
     body = client.get("/healthz").content.decode()
     assert "password" not in body.lower() and "redis://" not in body and "postgres" not in body
