@@ -227,6 +227,15 @@ def test_in_province_travel_paper_is_valid_for_the_month(hatinh, person):
     assert paper.number == 1
 
 
+def test_in_province_travel_paper_of_a_trip_across_the_month_end_covers_the_whole_trip(hatinh, person):
+    """000 Điều 40.2.a (L413): valid for the month — and to the trip's last day when it runs into the next
+    month (inferred: a paper that lapses mid-trip could not be used to claim the trip's expenses)."""
+    trip = approve(go(person, start=D(2026, 3, 31), end=D(2026, 4, 1), unfinished_work="Báo cáo quý I"), person)
+    handover.confirm(trip.handover, me=person("ht.kinhte.cv2"))
+    paper = papers.issue_travel_paper(trip, me=person("ht.pcvp1"), today=D(2026, 3, 30))
+    assert (paper.valid_from, paper.valid_until) == (D(2026, 3, 1), D(2026, 4, 1))
+
+
 def test_out_of_province_travel_paper_is_valid_for_that_trip_only(hatinh, person):
     """000 Điều 40.2.b (L414)."""
     trip = go(person, start=MON, end=WED, in_province=False, unfinished_work="Việc A")

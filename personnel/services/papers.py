@@ -59,7 +59,8 @@ def validity(organisation: Organisation, trip: Trip) -> tuple[str, dt.date, dt.d
     if trip.in_province and organisation.rule("travel_paper.in_province_valid", "calendar_month") == "calendar_month":
         first = trip.start.replace(day=1)
         last = trip.start.replace(day=pycal.monthrange(trip.start.year, trip.start.month)[1])
-        return PaperScope.IN_PROVINCE, first, last
+        # A trip running into the next month keeps its paper to the last day of the trip (inferred).
+        return PaperScope.IN_PROVINCE, first, max(last, trip.end)
     return (PaperScope.IN_PROVINCE if trip.in_province else PaperScope.OUT_PROVINCE), trip.start, trip.end
 
 
