@@ -346,6 +346,12 @@ def represented(staff: Staff, day: dt.date) -> list[Staff]:
     fallback for someone absent with nobody designated (000 Điều 4.3). Costs a fixed number of
     queries plus one resolution per person absent that day, whatever the caller's list length."""
     people = {p.pk: p for p in principals_of(staff, day)}
+    targets = {t for ts in (staff.organisation.rule("absence.fallback", {}) or {}).values() for t in ts}
+    if not people and not targets & {p.position for p in staff.posts.all()}:
+        # A chain of acting-for ends with me only through a delegation naming me or a fallback rule
+        # naming a post I hold: with neither, no absence can be resolved to me (every specialist and
+        # clerk on every page; a constant number of queries however many are away).
+        return []
     absent = (
         Absence.objects.filter(
             staff__organisation_id=staff.organisation_id, is_cancelled=False, start__lte=day, end__gte=day
