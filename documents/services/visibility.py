@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -41,14 +42,17 @@ def _is_clerk(people: list[Staff]) -> bool:
 
 def visible_incoming(staff: Staff, day: dt.date | None = None) -> QuerySet[IncomingDocument]:
     people = viewers(staff, day)
+    # By natural key, not a cached id: a flush (test isolation, a restore from backup) recreates
+    # permissions under new ids, and a stale id would hide every document. As a scalar subquery
+    # (one InitPlan), not a join: PostgreSQL then estimates the person's rows from the table's
+    # statistics and probes the unique index per document instead of hashing all 500,000 rows
+    # a clerk is named on (1.3 s → 0.5 ms for a register page at benchmark scale).
+    permission = Permission.objects.filter(codename=VIEW_CODENAME, content_type__app_label="documents").values("pk")
     named = Exists(
         IncomingDocumentUserObjectPermission.objects.filter(
             content_object=OuterRef("pk"),
             user_id__in=[p.user_id for p in people],
-            # By natural key, not a cached id: a flush (test isolation, a restore from backup)
-            # recreates permissions under new ids, and a stale id would hide every document.
-            permission__codename=VIEW_CODENAME,
-            permission__content_type__app_label="documents",
+            permission_id=Subquery(permission.order_by()[:1]),
         )
     )
     condition = Q(named)
