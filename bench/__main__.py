@@ -40,6 +40,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--tool", choices=["auto", "python", "wrk"], default="auto", help="load generator")
     p.add_argument("--out", default=str(RESULTS), help="directory for latest.md and latest.json")
     p.add_argument("--quick", action="store_true", help="smoke run: --duration 2 --warmup 0.5 --scale 0.2")
+    p.add_argument("--keep-database", action="store_true", help="keep the scratch database (for EXPLAIN, profiling)")
+    p.add_argument("--prepare-only", action="store_true", help="generate and count queries, measure nothing")
     args = p.parse_args(argv)
     if args.quick:
         args.duration, args.warmup, args.scale = 2, 0.5, min(args.scale, 0.2)
@@ -127,6 +129,9 @@ def main(argv: list[str] | None = None) -> int:
         from bench import runner
 
         prepared = runner.prepare(args, log)
+        if args.prepare_only:
+            log(f"data: {prepared['data']}")
+            return 0
         port = postgres._free_port()
         base = f"http://127.0.0.1:{port}"
         cmd = [
@@ -165,7 +170,10 @@ def main(argv: list[str] | None = None) -> int:
             connections.close_all()
         except Exception as exc:  # noqa: BLE001 - cleanup must go on
             log(f"closing connections: {exc}")
-        postgres.drop_database(server_url, db_name)
+        if args.keep_database:
+            log(f"kept the database: DATABASE_URL={database_url}")
+        else:
+            postgres.drop_database(server_url, db_name)
         if cluster is not None:
             cluster.stop()
         subprocess.run(["rm", "-rf", static_root], check=False)

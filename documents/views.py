@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,11 +43,26 @@ def _is_clerk(staff: Staff) -> bool:
     return staff.holds(Position.VAN_THU)
 
 
+def _me(request: HttpRequest) -> Staff:
+    """The signed-in person with posts and office loaded once for the whole request: the visibility
+    rules, the clerk check, the context processor and the base layout all read them."""
+    me = request.user.staff
+    prefetch_related_objects([me], "posts", "organisation")
+    return me
+
+
 @staff_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    me = request.user.staff
-    return render(request, "documents/inbox.html", {"rows": selectors.inbox_rows(me)})
+    me = _me(request)
+    try:
+        page = max(1, int(request.GET.get("trang") or 1))
+    except ValueError:
+        page = 1
+    size = selectors.PAGE_SIZE
+    rows = selectors.inbox_rows(me, limit=size + 1, offset=(page - 1) * size)
+    context = {"rows": rows[:size], "page": page, "next_page": page + 1 if len(rows) > size else None}
+    return render(request, "documents/inbox.html", context)
 
 
 def _filters(form: SearchForm) -> selectors.Filters:
@@ -65,7 +81,7 @@ def _filters(form: SearchForm) -> selectors.Filters:
 @require_GET
 def register_list(request: HttpRequest) -> HttpResponse:
     """Sổ văn bản đến / search: one box, filters, keyset pages ("Trang sau")."""
-    me = request.user.staff
+    me = _me(request)
     form = SearchForm(request.GET or None, organisation=me.organisation)
     try:
         before = int(request.GET["truoc"]) if request.GET.get("truoc") else None
@@ -121,7 +137,7 @@ def _route_form(me: Staff, doc: IncomingDocument, step: Assignment | None, data=
 @staff_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    me = request.user.staff
+    me = _me(request)
     doc = _visible_or_404(me, pk)
     return render(request, "documents/detail.html", _detail_context(me, doc))
 

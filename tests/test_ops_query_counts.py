@@ -89,3 +89,61 @@ def test_the_generator_is_deterministic_and_bulk(db, django_assert_max_num_queri
     with django_assert_max_num_queries(20):
         grow(ctx, 0.5)
     assert Absence.objects.count() > 5 * len(first)
+
+
+#: (persona, URL, most queries allowed): the incoming pages of issue 3's performance section.
+#: Session, user, staff, posts, office, whom I act for, the page's own queries, the session save.
+INCOMING_PAGES = [
+    ("ht.kinhte.cv1", "/van-ban/cho-xu-ly/", 10),
+    ("ht.kinhte.cv1", "/van-ban/cho-xu-ly/?trang=2", 10),
+    ("ht.vanthu1", "/van-ban/den/", 11),
+    ("ht.vanthu1", "/van-ban/den/?q=kinh+phi+lu+lut", 13),
+    ("ht.kinhte.cv1", "/van-ban/den/?q=cai+cach", 13),
+    ("ht.vanthu1", "/api/v1/incoming/inbox/", 12),
+]
+
+
+def test_incoming_pages_make_the_same_few_queries_with_more_documents_and_absences(office_rows, login):
+    """The benchmark's documents generator (COPY) twice, and ten times the staff with today's
+    absences in between: the inbox, the register and search do not make one more query (no
+    COUNT, no per-row or per-absence lookup), and stay within their budgets."""
+    from documents import bench as documents_bench
+    from documents.models import IncomingDocument
+
+    documents_bench.incoming_documents(office_rows)
+    clients = {username: login(username) for username, _, _ in INCOMING_PAGES}
+    small = {url: count(clients[username], url)[0] for username, url, _ in INCOMING_PAGES}
+    grow(office_rows, 0.3)
+    documents_bench.incoming_documents(office_rows)
+    assert IncomingDocument.objects.count() >= 2 * documents_bench.MINIMUM_DOCUMENTS
+    for username, url, most in INCOMING_PAGES:
+        large, queries = count(clients[username], url)
+        assert large <= small[url] <= most, f"{url} as {username}: {small[url]} → {large} queries:\n" + "\n".join(
+            queries
+        )
+
+
+def test_search_pages_are_the_same_as_one_query_over_the_whole_register(office_rows, login):
+    """The bounded search (recent window first, then the trigram index for older documents) gives
+    the rows and the order of a plain search over everything, on every page."""
+    from documents import bench as documents_bench
+    from documents import selectors
+    from office.models import Staff
+
+    documents_bench.incoming_documents(office_rows)
+    me = Staff.objects.get(user__username="ht.vanthu1")
+    f = selectors.Filters(q="phong chong")
+    everything = list(selectors.filtered_incoming(me, f).order_by("-pk").values_list("pk", flat=True))
+    assert len(everything) > selectors.PAGE_SIZE
+    window = selectors.SEARCH_WINDOW
+    try:
+        selectors.SEARCH_WINDOW = 300  # so the pages cross from the window to the index
+        seen, before = [], None
+        while True:
+            rows, before = selectors.register_page(me, f, before)
+            seen += [d.pk for d in rows]
+            if before is None:
+                break
+    finally:
+        selectors.SEARCH_WINDOW = window
+    assert seen == everything
