@@ -13,8 +13,11 @@ class DocumentsConfig(AppConfig):
         register_extension(
             ProfileExtension(
                 name="signing_matrix",
-                validate=lambda data: signing.validate_signing_matrix(
-                    (data.get("rules") or {}).get("signing_matrix") or []
+                validate=lambda data: (
+                    signing.validate_signing_matrix((data.get("rules") or {}).get("signing_matrix") or [])
+                    + signing.validate_signing_for_principal(
+                        (data.get("rules") or {}).get("signing_for_principal") or []
+                    )
                 ),
                 load=signing.load_signing_matrix,
             )

@@ -342,6 +342,8 @@ class OutgoingDocument(models.Model):
     signed_for = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ký thay cho")
     )
+    #: «CHỦ TỊCH» when signed TL. for a principal outside the office (from SigningRule.principal_title).
+    signed_for_title = models.CharField(_("thừa lệnh"), max_length=80, blank=True)
     signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
     recipients = models.JSONField(_("nơi nhận"), default=list, blank=True)
     retention = models.CharField(_("dòng lưu"), max_length=100, blank=True)  # «Lưu: VT, TH.»
@@ -380,6 +382,9 @@ class SigningRule(models.Model):
     unit_code = models.CharField(_("đơn vị"), max_length=60, blank=True)  # e.g. only the head of hctc
     capacity = models.CharField(_("thẩm quyền"), max_length=4, choices=SigningCapacity.choices, blank=True)
     on_behalf_of = models.CharField(_("thay cho chức vụ"), max_length=30, blank=True)  # chanh_vp for KT./TL.
+    #: A principal outside the office the signer signs for («TL. CHỦ TỊCH», «T/L BAN THƯỜNG VỤ»), printed as is;
+    #: from the profile's rules.signing_for_principal. Empty for the office's own signing matrix.
+    principal_title = models.CharField(_("thừa lệnh (lãnh đạo, tập thể ngoài Văn phòng)"), max_length=80, blank=True)
     doc_types = models.ManyToManyField(DocumentType, blank=True, verbose_name=_("loại văn bản (trống = mọi loại)"))
     scope = models.CharField(_("phạm vi"), max_length=12, choices=Scope.choices, default=Scope.ANY)
     when_principal_absent = models.BooleanField(_("khi người có thẩm quyền vắng mặt"), default=False)

@@ -251,13 +251,17 @@ def outgoing_list(request: HttpRequest) -> HttpResponse:
 
 def _outgoing_context(me: Staff, doc: OutgoingDocument, **forms_) -> dict:
     is_clerk = me.holds(Position.VAN_THU)
-    capacities = []
+    capacities: list[tuple[str, str]] = []
     if doc.status == OutgoingStatus.APPROVED:
-        capacities = [c for c in SigningCapacity.values if signing.check_signature(me, doc, c).allowed]
+        for c in SigningCapacity.values:
+            decision = signing.check_signature(me, doc, c)
+            if decision.allowed:
+                label = str(SigningCapacity(c).label)
+                if decision.rule and decision.rule.principal_title:  # «Thừa lệnh (TL.) CHỦ TỊCH»
+                    label = f"{label} {decision.rule.principal_title}"
+                capacities.append((c, label))
     sign_form = forms_.get("sign_form") or SignForm()
-    sign_form.fields["capacity"].choices = [
-        (c, SigningCapacity(c).label) for c in capacities
-    ] or SigningCapacity.choices
+    sign_form.fields["capacity"].choices = capacities or SigningCapacity.choices
     return {
         "doc": doc,
         "files": list(doc.files.all()),

@@ -86,3 +86,17 @@ def test_party_pdf_carries_the_party_header(binhthuan, person):
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(outgoing.render_pdf(doc))).pages)
     for words in ["ĐẢNG CỘNG SẢN VIỆT NAM", "TỈNH ỦY BÌNH THUẬN", "Số: 01-QĐ/VPTU", "Về việc kiện toàn Tổ giúp việc"]:
         assert words in text, words
+
+
+def test_chanh_signs_invitations_tl_for_the_ban_thuong_vu_and_nothing_else_that_way(binhthuan, person):
+    """002 Điều 3.8 (L326–L332): «Thừa lệnh Ban Thường vụ Tỉnh ủy ký giấy mời họp …, thông báo kết luận»."""
+    invitation = approved(person("bt.tonghop.cv1"), type_code="giay_moi", unit="tonghop")
+    invitation = outgoing.sign(invitation, person("bt.chanhvp"), "TL")
+    assert outgoing.signature_block(invitation)[:2] == ["T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG"]
+    from pypdf import PdfReader
+
+    pdf = PdfReader(io.BytesIO(outgoing.render_pdf(invitation)))
+    assert "T/L BAN THƯỜNG VỤ" in " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    letter = approved(person("bt.tonghop.cv1"), type_code="cong_van", unit="tonghop")
+    with pytest.raises(PermissionDenied, match="thẩm quyền ký «T"):
+        outgoing.sign(letter, person("bt.chanhvp"), "TL")

@@ -215,3 +215,50 @@ def test_concurrent_issuing_gives_gapless_distinct_numbers_on_postgresql():
         t.join()
     assert not errors
     assert sorted(OutgoingDocument.objects.values_list("number", flat=True)) == list(range(1, 13))
+
+
+# ----------------------------------------------------------------- signing for a principal outside the office
+
+
+def test_daklak_chanh_signs_tl_for_the_chairman_on_coordinating_letters(db, person):
+    """001 Mục B.I.1.5 (L17): «Thừa lệnh Chủ tịch UBND tỉnh ký các văn bản … điều hòa, phối hợp, đôn đốc»."""
+    from office.services.profiles import load_profile
+
+    load_profile("daklak-ubnd", demo_users=True, password="x-demo-pass-2026")
+    letter = approved(person("dl.tonghop.cv1"), type_code="cong_van", unit="tonghop")
+    letter = outgoing.sign(letter, person("dl.chanhvp"), "TL")
+    assert letter.signed_for_title == "CHỦ TỊCH" and letter.signed_for is None
+    assert outgoing.signature_block(letter)[:2] == ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"]
+    decision = approved(person("dl.tonghop.cv1"), type_code="quyet_dinh", unit="tonghop")
+    refused = signing.check_signature(person("dl.chanhvp"), decision, "TL")
+    assert not refused.allowed and "thẩm quyền ký «Thừa lệnh" in refused.reason
+
+
+def test_the_sign_form_offers_tl_for_the_chairman_and_signs_it(db, person, login):
+    from documents.services import submissions
+    from office.services.profiles import load_profile
+    from tests.incoming_helpers import docx
+
+    load_profile("daklak-ubnd", demo_users=True, password="x-demo-pass-2026")
+    sheet = submissions.submit(
+        person("dl.tonghop.cv1"), title="Công văn đôn đốc các sở báo cáo", summary="Trình ký",
+        doc_type=DocumentType.objects.get(code="cong_van"), draft=docx(),
+    )  # fmt: skip
+    while sheet.status == "in_progress":
+        holder = submissions.current_step(sheet).opinions.first().holder
+        sheet = submissions.decide(sheet, holder, "approve")
+    letter = sheet.outgoing
+    client = login("dl.chanhvp")
+    page = client.get(f"/van-ban/di/{letter.pk}/").content.decode()
+    assert "Thừa lệnh (TL.) CHỦ TỊCH" in page
+    client.post(f"/van-ban/di/{letter.pk}/ky/", {"capacity": "TL"})
+    letter.refresh_from_db()
+    assert letter.status == "signed" and letter.signed_for_title == "CHỦ TỊCH"
+    assert "TL. CHỦ TỊCH" in client.get(f"/van-ban/di/{letter.pk}/").content.decode()
+
+
+def test_a_broken_signing_for_principal_entry_is_refused_at_load_time(db):
+    problems = signing.validate_signing_for_principal(
+        [{"position": "chanh_vp", "capacity": "", "principal": ""}, {"documents": "thông báo"}]
+    )
+    assert len(problems) == 3, problems

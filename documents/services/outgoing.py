@@ -140,9 +140,10 @@ def sign(doc: OutgoingDocument, signer: Staff, capacity: str = "") -> OutgoingDo
     doc.signer = signer
     doc.signed_capacity = capacity
     doc.signed_for = decision.signed_for if capacity else None
+    doc.signed_for_title = decision.rule.principal_title if capacity and decision.rule else ""
     doc.signed_at = timezone.now()
     doc.status = OutgoingStatus.SIGNED
-    doc.save(update_fields=["signer", "signed_capacity", "signed_for", "signed_at", "status"])
+    doc.save(update_fields=["signer", "signed_capacity", "signed_for", "signed_for_title", "signed_at", "status"])
     return doc
 
 
@@ -212,7 +213,9 @@ def signature_block(doc: OutgoingDocument) -> list[str]:
     lines = []
     if doc.signed_capacity:
         principal_title = "CHÁNH VĂN PHÒNG"
-        if doc.signed_for is not None and doc.signed_for.main_post:
+        if doc.signed_for_title:  # «TL. CHỦ TỊCH», «T/L BAN THƯỜNG VỤ»: a principal outside the office
+            principal_title = doc.signed_for_title
+        elif doc.signed_for is not None and doc.signed_for.main_post:
             principal_title = doc.signed_for.main_post.display_title.upper()
         lines.append(f"{labels.get(doc.signed_capacity, doc.signed_capacity + '.')} {principal_title}")
     lines.append(own_title.upper())

@@ -92,6 +92,8 @@ def check_signature(staff: Staff, doc: OutgoingDocument, capacity: str, day: dt.
         )
     reasons: list[str] = []
     for rule in rules:
+        if rule.principal_title:  # signing for a principal outside the office: the profile lists what and who
+            return SignDecision(True, rule=rule)
         principal = _principal(doc.organisation, rule.on_behalf_of) if rule.on_behalf_of else None
         authorised = _authorised_by_delegation(principal, staff, day)
         if rule.needs_authorisation and not (
@@ -151,6 +153,31 @@ def validate_signing_matrix(entries: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
+def validate_signing_for_principal(entries: list[dict[str, Any]]) -> list[str]:
+    """rules.signing_for_principal: TL. signatures for a principal outside the office (daklak 001 L17:
+    «Thừa lệnh Chủ tịch UBND tỉnh»; binhthuan 002 L326–L332: «Thừa lệnh Ban Thường vụ Tỉnh ủy»).
+    An entry with `position` is a signing right; one with only `signer` records who decides (informative)."""
+    from documents.catalogue import CODES as type_codes
+
+    problems = []
+    for i, entry in enumerate(entries or []):
+        where = f"Ký thừa lệnh lãnh đạo cấp trên thứ {i + 1}"
+        if "position" not in entry:
+            if not entry.get("signer"):
+                problems.append(f"{where}: phải nêu chức vụ người ký (position) hoặc người duyệt ký (signer).")
+            continue
+        if entry["position"] not in Position.values:
+            problems.append(f"{where}: chức vụ «{entry['position']}» không hợp lệ.")
+        if entry.get("capacity", "") not in SigningCapacity.values or not entry.get("capacity"):
+            problems.append(f"{where}: thẩm quyền «{entry.get('capacity')}» không hợp lệ (KT, TL, TUQ, Q).")
+        if not str(entry.get("principal", "")).strip():
+            problems.append(f"{where}: thiếu lãnh đạo, tập thể được ký thừa lệnh (principal).")
+        types = entry.get("doc_types", "*")
+        if types != "*":
+            problems += [f"{where}: loại văn bản «{c}» không có trong danh mục." for c in types if c not in type_codes]
+    return problems
+
+
 @transaction.atomic
 def load_signing_matrix(org: Organisation, data: dict[str, Any], result) -> None:
     """Profile extension: replace the organisation's SigningRule rows by the profile's matrix,
@@ -158,9 +185,10 @@ def load_signing_matrix(org: Organisation, data: dict[str, Any], result) -> None
     from documents.catalogue import ensure_document_types
 
     ensure_document_types()
-    entries = (data.get("rules") or {}).get("signing_matrix") or []
+    rules = data.get("rules") or {}
+    for_principal = [e for e in rules.get("signing_for_principal") or [] if "position" in e]
     wanted = []
-    for entry in entries:
+    for entry in [*(rules.get("signing_matrix") or []), *for_principal]:
         types = entry.get("doc_types", "*")
         wanted.append(
             (
@@ -168,6 +196,7 @@ def load_signing_matrix(org: Organisation, data: dict[str, Any], result) -> None
                 entry.get("unit", ""),
                 entry.get("capacity", ""),
                 entry.get("on_behalf_of", ""),
+                str(entry.get("principal", "")).strip().upper(),
                 tuple(sorted(types)) if types != "*" else (),
                 entry.get("scope", SigningRule.Scope.ANY),
                 bool(entry.get("when_principal_absent", False)),
@@ -181,6 +210,7 @@ def load_signing_matrix(org: Organisation, data: dict[str, Any], result) -> None
             r.unit_code,
             r.capacity,
             r.on_behalf_of,
+            r.principal_title,
             tuple(sorted(t.code for t in r.doc_types.all())),
             r.scope,
             r.when_principal_absent,
@@ -192,10 +222,11 @@ def load_signing_matrix(org: Organisation, data: dict[str, Any], result) -> None
     if existing == wanted:
         return
     SigningRule.objects.filter(organisation=org).delete()
-    for position, unit, capacity, behalf, types, scope, absent, needs, source in wanted:
+    for position, unit, capacity, behalf, principal_title, types, scope, absent, needs, source in wanted:
         rule = SigningRule.objects.create(
             organisation=org, position=position, unit_code=unit, capacity=capacity, on_behalf_of=behalf,
-            scope=scope, when_principal_absent=absent, needs_authorisation=needs, source=source,
+            principal_title=principal_title, scope=scope, when_principal_absent=absent, needs_authorisation=needs,
+            source=source,
         )  # fmt: skip
         if types:
             rule.doc_types.set(DocumentType.objects.filter(code__in=types))
