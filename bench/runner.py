@@ -5,6 +5,7 @@ gunicorn with bench.load in a separate process for each scenario and concurrency
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -177,6 +178,7 @@ def measure(args, prepared: dict, base: str, log) -> list[dict]:
                 both = page["p50"] and raw["p50"]
                 entry["ratio_p50"] = round(page["p50"] / raw["p50"], 1) if both else None
                 entry["ratio_rps"] = round(raw["rps"] / page["rps"], 1) if page["rps"] and raw["rps"] else None
+            entry["load_average"] = round(os.getloadavg()[0], 2)  # the machine may be shared: say how busy
             row["levels"][str(level)] = entry
             log(
                 f"{scenario.name} ×{level}: p50 {page['p50']} ms, p95 {page['p95']} ms, p99 {page['p99']} ms, "
