@@ -25,7 +25,7 @@ from documents.models import (
 from documents.services import outgoing as outgoing_service
 from documents.services import submission_pdf, submissions, visibility
 from office.api import _me
-from office.models import Staff, Unit
+from office.models import Principal, Staff, Unit
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -103,6 +103,7 @@ class SubmissionCreateSerializer(serializers.Serializer):
     route = serializers.ListField(child=serializers.CharField(), required=False)
     coordinating_units = serializers.ListField(child=serializers.CharField(), required=False)
     disagreements = serializers.CharField(required=False, allow_blank=True, default="")
+    principal = serializers.CharField(required=False, allow_blank=True, default="")  # «chutich»: up after the Chánh
 
 
 class SubmissionListCreate(generics.ListCreateAPIView):
@@ -140,11 +141,17 @@ class SubmissionListCreate(generics.ListCreateAPIView):
                 errors.setdefault("coordinating_units", []).append(f"Không có đơn vị «{code}».")
             else:
                 units.append(unit)
+        principal = None
+        if d["principal"]:
+            principal = Principal.objects.filter(organisation=me.organisation, key=d["principal"]).first()
+            if principal is None:
+                errors["principal"] = [f"Không có lãnh đạo cấp trên «{d['principal']}»."]
         if errors:
             raise serializers.ValidationError(errors)
         sub = submissions.submit(
             me, title=d["title"], summary=d["summary"], doc_type=d.get("doc_type"), draft=d.get("draft"),
             incoming=incoming, route=route or None, coordinating=units, disagreements=d["disagreements"],
+            principal=principal,
         )  # fmt: skip
         return Response(SubmissionSerializer(_submissions_qs(me).get(pk=sub.pk)).data, status=status.HTTP_201_CREATED)
 

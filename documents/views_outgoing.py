@@ -32,7 +32,7 @@ from documents.models import (
 from documents.services import outgoing as outgoing_service
 from documents.services import signing, submission_pdf, submissions, visibility
 from office.forms import apply_errors
-from office.models import Position, Staff, Unit
+from office.models import Position, Principal, Staff, Unit
 from office.views import staff_required
 
 
@@ -57,9 +57,20 @@ class SubmissionForm(forms.Form):
     disagreements = forms.CharField(
         label="Ý kiến còn khác nhau (nếu có)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    principal = forms.ModelChoiceField(
+        label="Trình tiếp lãnh đạo cấp trên (sau Lãnh đạo Văn phòng)",
+        queryset=Principal.objects.none(),
+        required=False,
+        empty_label="Không — Lãnh đạo Văn phòng quyết định",
+    )
 
     def __init__(self, *args, me: Staff, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["principal"].queryset = Principal.objects.filter(
+            organisation=me.organisation, staff__isnull=False
+        ).select_related("staff")
+        if not self.fields["principal"].queryset.exists():
+            del self.fields["principal"]
         self.fields["incoming"].queryset = visibility.visible_incoming(me).exclude(status="done").order_by("-pk")[:200]
         self.fields["coordinating"].queryset = Unit.objects.filter(organisation=me.organisation)
 
@@ -139,6 +150,7 @@ def sheet_new(request: HttpRequest) -> HttpResponse:
             sub = submissions.submit(
                 me, title=d["title"], summary=d["summary"], doc_type=d["doc_type"], draft=d["draft"],
                 incoming=d["incoming"], coordinating=list(d["coordinating"]), disagreements=d["disagreements"],
+                principal=d.get("principal"),
             )  # fmt: skip
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -212,6 +212,33 @@ class Post(models.Model):
         return f"{label} {self.unit.name}" if self.unit_id else str(label)
 
 
+class Principal(models.Model):
+    """Principal  # lãnh đạo cấp trên: the people outside the office whom it serves and to whom it sends
+    phiếu trình up — Chủ tịch and Phó Chủ tịch UBND tỉnh «theo dõi lĩnh vực» (000 §2.1, L39, L89; 003 L122),
+    Bí thư and Phó Bí thư Tỉnh ủy (002 L442–L502). From the profile's `principals`; `staff` is their
+    login when they decide on the system (the step is theirs like any other)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="principals")
+    key = models.SlugField(_("mã"), max_length=30)
+    title = models.CharField(_("chức danh"), max_length=120)  # «Chủ tịch UBND tỉnh»
+    rank = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="principals", verbose_name=_("lĩnh vực theo dõi"))
+    staff = models.OneToOneField(
+        "Staff", on_delete=models.SET_NULL, null=True, blank=True, related_name="principal", verbose_name=_("tài khoản")
+    )
+    source = models.CharField(_("căn cứ"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("lãnh đạo cấp trên")
+        verbose_name_plural = _("lãnh đạo cấp trên")
+        ordering = ["organisation", "rank", "pk"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "key"], name="principal_key_unique")]
+
+    def __str__(self) -> str:
+        name = f" {self.staff.full_name}" if self.staff_id else ""
+        return f"{self.title}{name}"
+
+
 class Supervision(models.Model):
     """Supervision  # phân công phụ trách: which office leader supervises which unit or lĩnh vực.
 

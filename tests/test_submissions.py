@@ -155,3 +155,55 @@ def test_a_draft_that_is_not_a_document_is_refused_and_nothing_is_saved(hatinh, 
     with pytest.raises(ValidationError):
         _submit(person, draft=pdf("anh.pdf", body=b"GIF89a not a document"))
     assert not Submission.objects.exists() and not OutgoingDocument.objects.exists()
+
+
+# ----------------------------------------------------------------- up to the principal (Chủ tịch / Bí thư)
+
+
+def _principal(key, org_code="hatinh-ubnd"):
+    from office.models import Principal
+
+    return Principal.objects.get(organisation__profile=org_code, key=key)
+
+
+def test_a_sheet_goes_up_to_the_chairman_after_the_office_leaders(hatinh, person):
+    """000 W1.10 (L86–L87): the Phó Chánh «ký phiếu trình Lãnh đạo UBND tỉnh»; the Chủ tịch decides last."""
+    sub = _submit(person, principal=_principal("chutich"))
+    assert _step_holders(sub)[-2:] == [(StepKind.CHANH, ["ht.chanhvp"]), (StepKind.PRINCIPAL, ["ht.chutich"])]
+    with pytest.raises(Conflict):  # not before the office leaders
+        submissions.decide(sub, person("ht.chutich"), "approve")
+    for who in ("ht.tonghop.truong", "ht.pcvp1", "ht.chanhvp"):
+        sub = submissions.decide(sub, person(who), "approve")
+    assert sub.status == "in_progress"
+    sub = submissions.decide(sub, person("ht.chutich"), "approve", "Đồng ý ban hành.")
+    assert sub.status == "approved" and sub.outgoing.status == "approved"
+
+
+def test_a_specialist_cannot_send_a_matter_to_the_chairman_before_the_office_leaders(hatinh, person):
+    """000 Điều 10.5 (L154): «Tự ý trình Chủ tịch, Phó Chủ tịch … khi chưa có ý kiến của Lãnh đạo Văn phòng»."""
+    with pytest.raises(ValidationError) as exc:
+        _submit(person, route=[person("ht.tonghop.truong"), person("ht.pct1")])
+    assert "Điều 10.5" in exc.value.message_dict["route"][0]
+    sub = _submit(person, route=[person("ht.tonghop.truong"), person("ht.pcvp1"), person("ht.pct1")])
+    assert [k for k, _ in _step_holders(sub)][-1] == StepKind.PRINCIPAL
+
+
+def test_a_principal_without_an_account_cannot_be_sent_to(db, person):
+    from office.services.profiles import load_profile
+
+    from .conftest import PASSWORD
+
+    load_profile("hatinh-ubnd", demo_users=True, password=PASSWORD)
+    chutich = _principal("chutich")
+    chutich.staff = None
+    chutich.save()
+    with pytest.raises(ValidationError) as exc:
+        _submit(person, principal=chutich)
+    assert "chưa có tài khoản" in exc.value.message_dict["principal"][0]
+    assert not submissions.Submission.objects.exists()
+
+
+def test_party_office_sheet_goes_up_to_the_standing_deputy_secretary(binhthuan, person):
+    """002 L492–L502: the Chánh submits to «đồng chí Phó Bí thư Thường trực hoặc đồng chí Bí thư Tỉnh ủy duyệt ký»."""
+    sub = _submit(person, drafter="bt.tonghop.cv1", principal=_principal("pbttt", "binhthuan-tinhuy"))
+    assert _step_holders(sub)[-1] == (StepKind.PRINCIPAL, ["bt.pbttt"])

@@ -125,3 +125,35 @@ def test_a_specialist_signing_is_refused_with_403_and_a_reason(hatinh, api, capa
         )
     r = client.post(f"/api/v1/outgoing/{sub['outgoing']}/sign/", {"capacity": capacity}, format="json")
     assert r.status_code == 403 and "thẩm quyền" in r.json()["detail"]
+
+
+def test_the_chairman_decides_a_sheet_sent_up_to_him_in_the_browser_pages_and_the_api(hatinh, person, login, api):
+    """The drafter picks «Trình tiếp lãnh đạo cấp trên» on the form; the Chủ tịch finds it in «Chờ tôi duyệt»."""
+    from documents.models import Submission
+    from documents.services import submissions
+    from office.models import Principal
+
+    drafter = login("ht.tonghop.cv1")
+    form = drafter.get("/van-ban/trinh/moi/").content.decode()
+    assert "Trình tiếp lãnh đạo cấp trên" in form and "Chủ tịch UBND tỉnh" in form
+    chutich = Principal.objects.get(organisation=hatinh, key="chutich")
+    response = drafter.post(
+        "/van-ban/trinh/moi/",
+        {"title": "Dự thảo Quyết định phê duyệt đề án", "summary": "Kính trình Chủ tịch.", "principal": chutich.pk},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sub = Submission.objects.get()
+    assert sub.steps.last().kind == "principal"
+    bad = api("ht.tonghop.cv1").post(
+        "/api/v1/submissions/", {"title": "X", "summary": "Y", "principal": "khong-co"}, format="json"
+    )
+    assert bad.status_code == 400 and "principal" in bad.json()["errors"]
+    for who in ("ht.tonghop.truong", "ht.pcvp1", "ht.chanhvp"):
+        submissions.decide(sub, person(who), "approve")
+    chairman = login("ht.chutich")
+    assert chairman.get("/").status_code == 200
+    waiting = chairman.get("/van-ban/trinh/").content.decode()
+    assert "Dự thảo Quyết định phê duyệt đề án" in waiting
+    chairman.post(f"/van-ban/trinh/{sub.pk}/y-kien/", {"decision": "approve", "opinion": "Đồng ý."})
+    sub.refresh_from_db()
+    assert sub.status == "approved"

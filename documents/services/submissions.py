@@ -36,7 +36,7 @@ from documents.models import (
     SubmissionStep,
 )
 from documents.services import outgoing as outgoing_service
-from office.models import Position, Post, Staff, Supervision, Unit
+from office.models import Position, Post, Principal, Staff, Supervision, Unit
 from office.services.delegation import represented
 from workflow.services.notifications import notify
 
@@ -80,9 +80,15 @@ def _supervisor(unit: Unit, sector_id: int | None) -> Staff | None:
 
 
 def default_route(
-    drafter: Staff, unit: Unit, *, sector_id: int | None = None, coordinating: list[Unit] = ()
+    drafter: Staff,
+    unit: Unit,
+    *,
+    sector_id: int | None = None,
+    coordinating: list[Unit] = (),
+    principal: Principal | None = None,
 ) -> list[StepSpec]:
-    """specialist → head of unit → (heads of coordinating units, all of them) → supervising Phó Chánh → Chánh."""
+    """specialist → head of unit → (heads of coordinating units, all of them) → supervising Phó Chánh → Chánh
+    → (when the matter goes up) the principal: Chủ tịch / Phó Chủ tịch, Bí thư / Phó Bí thư (000 W1.10)."""
     steps: list[StepSpec] = []
     positions = _positions(drafter)
     head = _head_of(unit)
@@ -97,6 +103,8 @@ def default_route(
     chanh = _chanh(drafter.organisation_id)
     if chanh is not None and chanh.pk != drafter.pk:
         steps.append(StepSpec(StepKind.CHANH, [chanh]))
+    if principal is not None:
+        steps.append(StepSpec(StepKind.PRINCIPAL, [principal.staff]))
     return steps
 
 
@@ -106,7 +114,9 @@ def route_from_people(drafter: Staff, unit: Unit, people: list[Staff]) -> list[S
     for person in people:
         posts = list(person.posts.all())
         positions = {p.position for p in posts}
-        if Position.CHANH_VP in positions:
+        if Principal.objects.filter(staff=person).exists():
+            kind = StepKind.PRINCIPAL
+        elif Position.CHANH_VP in positions:
             kind = StepKind.CHANH
         elif Position.PHO_CHANH_VP in positions:
             kind = StepKind.OFFICE_LEADER
@@ -195,8 +205,10 @@ def submit(
     coordinating: list[Unit] = (),
     unit: Unit | None = None,
     disagreements: str = "",
+    principal: Principal | None = None,
 ) -> Submission:
-    """The specialist sends the hồ sơ trình with its phiếu trình; the first step opens."""
+    """The specialist sends the hồ sơ trình with its phiếu trình; the first step opens. With `principal`
+    the sheet goes on, after the office leaders, to the Chủ tịch/Phó Chủ tịch or Bí thư/Phó Bí thư."""
     unit = unit or next((p.unit for p in drafter.posts.all() if p.unit_id), None)
     errors: dict[str, list[str]] = {}
     if not title.strip():
@@ -209,10 +221,18 @@ def submit(
         errors["doc_type"] = ["Chọn loại văn bản của dự thảo."]
     if incoming is not None and incoming.organisation_id != drafter.organisation_id:
         errors["incoming"] = ["Văn bản đến không thuộc cơ quan."]
+    if principal is not None and (principal.organisation_id != drafter.organisation_id or principal.staff_id is None):
+        errors["principal"] = [
+            f"{principal.title} chưa có tài khoản trên hệ thống của cơ quan: không thể trình qua hệ thống."
+        ]
+    if principal is not None and route:
+        errors["principal"] = ["Khi tự chọn người duyệt, thêm lãnh đạo cấp trên vào danh sách người duyệt."]
     if errors:
         raise ValidationError(errors)
     steps = (
-        route_from_people(drafter, unit, route) if route else default_route(drafter, unit, coordinating=coordinating)
+        route_from_people(drafter, unit, route)
+        if route
+        else default_route(drafter, unit, coordinating=coordinating, principal=principal)
     )
     validate_route(drafter, unit, steps)
     out = None

@@ -28,6 +28,7 @@ from office.models import (
     OrganisationKind,
     Position,
     Post,
+    Principal,
     Sector,
     Staff,
     Supervision,
@@ -182,6 +183,17 @@ def validate_profile(data: dict[str, Any]) -> None:
             if s not in sector_codes:
                 problems.append(f"Phân công phụ trách của «{who}»: lĩnh vực «{s}» không tồn tại.")
 
+    principal_keys: set[str] = set()
+    for i, entry in enumerate(data.get("principals") or []):
+        key = need("key", entry, f"lãnh đạo cấp trên thứ {i + 1}")
+        need("title", entry, f"lãnh đạo cấp trên thứ {i + 1}")
+        if key in principal_keys or key in leader_positions:
+            problems.append(f"Khóa lãnh đạo cấp trên «{key}» bị lặp.")
+        principal_keys.add(key)
+        for s in entry.get("sectors") or []:
+            if s not in sector_codes:
+                problems.append(f"Lãnh đạo cấp trên «{key}»: lĩnh vực «{s}» không tồn tại.")
+
     for i, req in enumerate((data.get("rules") or {}).get("absence", {}).get("require_acting") or []):
         for pos in [req.get("position"), *(req.get("deputy_positions") or [])]:
             if pos not in Position.values:
@@ -282,6 +294,15 @@ def load_profile(name: str, *, demo_users: bool = False, password: str | None = 
         _set_m2m(unit.sectors, [sectors[s] for s in u.get("sectors") or []], result)
         units[u["code"]] = unit
 
+    for rank, entry in enumerate(data.get("principals") or []):
+        principal = _upsert(
+            Principal,
+            {"organisation": org, "key": entry["key"]},
+            {"title": entry["title"], "rank": rank, "source": str(entry.get("source", ""))},
+            result,
+        )
+        _set_m2m(principal.sectors, [sectors[s] for s in entry.get("sectors") or []], result)
+
     if demo_users:
         _load_demo_users(data, org, units, sectors, password or settings.DEMO_PASSWORD, result)
     for extension in PROFILE_EXTENSIONS.values():
@@ -310,7 +331,9 @@ def _load_demo_users(
             hashes["shared"] = make_password(password)
         return hashes["shared"]
 
-    def person(key: str, posts: list[tuple[str, Unit | None, str]], sector_codes: list[str]) -> Staff:
+    def person(
+        key: str, posts: list[tuple[str, Unit | None, str]], sector_codes: list[str], title: str = ""
+    ) -> Staff:
         username = f"{prefix}.{key}"
         idx = next(counter)
         user = user_model.objects.filter(username=username).first()
@@ -339,7 +362,7 @@ def _load_demo_users(
                 result,
             )
         _set_m2m(staff.sectors, [sectors[s] for s in sector_codes], result)
-        result.demo_users.append((username, staff.full_name, " kiêm ".join(t for _, _, t in posts)))
+        result.demo_users.append((username, staff.full_name, title or " kiêm ".join(t for _, _, t in posts)))
         return staff
 
     leaders: dict[str, Staff] = {}
@@ -386,6 +409,14 @@ def _load_demo_users(
                 person(f"vanthu{n}", [(Position.VAN_THU, unit, f"Văn thư {unit.name}")], [])
         if u.get("accountant"):
             person("ketoan", [(Position.KE_TOAN_TRUONG, unit, "Kế toán trưởng")], [])
+
+    # Principals outside the office get a login to decide the phiếu trình sent up to them; no post in the office.
+    for principal in Principal.objects.filter(organisation=org).prefetch_related("sectors"):
+        staff = person(principal.key, [], [s.code for s in principal.sectors.all()], title=principal.title)
+        if principal.staff_id != staff.pk:
+            principal.staff = staff
+            principal.save(update_fields=["staff"])
+            result.updated += 1
 
     # A setup account for Django admin (calendar overrides, document types, signing rules); not a post.
     admin_name = f"{prefix}.admin"
