@@ -6,10 +6,12 @@ or their replacement, «dưới sự giám sát của đại diện Bộ phận 
 vụ» (witnesses: profile rules.handover.witness_units); after a temporary handover, on return, they
 take the work back. 000 Điều 39 (L408): a trip of 2 days or more needs a handover sheet.
 
-The receiver confirms; on confirmation the giver's open work moves to the receiver: their open
-steps on incoming documents (documents.Assignment: the receiver becomes the holder and is named on
-the document) and their open deadlines (workflow.services.deadlines.reassign_deadlines). Both move
-back when the giver takes the work back on return.
+The receiver confirms; on confirmation ALL the giver's open work moves to the receiver (issue 6 §4),
+each kind through the service of the app that owns it: open steps on incoming documents and open
+phiếu trình seats (documents.services.reassignment), unanswered coordination requests
+(workflow.services.coordination.move_open_replies) and open deadlines (workflow.services.deadlines).
+What is still open moves back when the giver takes the work back on return; work done stays with
+whoever did it.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from documents.services import reassignment
 from office.models import Staff, Unit
 from personnel.models import Handover, HandoverReason, HandoverState
 from personnel.services import common
 from workflow.models import OPEN_STATES, Deadline
-from workflow.services import deadlines
+from workflow.services import coordination, deadlines
 from workflow.services.notifications import notify
 
 SOURCE = "Quy chế 282/QĐ-VP, Điều 11 khoản 8"
@@ -127,37 +130,6 @@ def create_handover(
     return handover
 
 
-def _move_documents(from_staff: Staff, to_staff: Staff, only: list[int] | None = None) -> list[int]:
-    """Hand the open steps on incoming documents held by `from_staff` to `to_staff` (000 Điều 11.8, L166–L167).
-
-    The document's own log records the handover. (A documents service for this would be the better home;
-    personnel uses only the documents app's public helpers: visibility.grant, routing.log.)
-    """
-    from documents.models import Assignment, AssignmentState
-    from documents.services import routing, visibility
-
-    steps = Assignment.objects.filter(holder=from_staff, state=AssignmentState.OPEN).select_related("document")
-    if only is not None:
-        steps = steps.filter(pk__in=only)
-    moved = []
-    for step in steps.select_for_update(of=("self",)):
-        step.holder = to_staff
-        step.save(update_fields=["holder"])
-        visibility.grant(step.document, to_staff)
-        routing.log(
-            step.document, to_staff, "handover",
-            f"{from_staff.full_name} bàn giao cho {to_staff.full_name} ({SOURCE}).",
-        )  # fmt: skip
-        moved.append(step.pk)
-    return moved
-
-
-def _assignment_type_id() -> int:
-    from documents.models import Assignment
-
-    return ContentType.objects.get_for_model(Assignment).pk
-
-
 def _open_targets(staff: Staff) -> list[list[int]]:
     pairs = (
         Deadline.objects.filter(assignee=staff, state__in=OPEN_STATES)
@@ -167,9 +139,8 @@ def _open_targets(staff: Staff) -> list[list[int]]:
     return [[ct, pk] for ct, pk in pairs]
 
 
-def _move_back(pairs: list[list[int]], from_staff: Staff, to_staff: Staff) -> int:
-    step_type = _assignment_type_id()
-    moved = len(_move_documents(from_staff, to_staff, only=[pk for ct, pk in pairs if ct == step_type]))
+def _move_deadlines_back(pairs: list[list[int]], from_staff: Staff, to_staff: Staff) -> int:
+    moved = 0
     for ct_id, obj_id in pairs:
         model = ContentType.objects.get_for_id(ct_id).model_class()
         target = model.objects.filter(pk=obj_id).first() if model else None
@@ -180,20 +151,32 @@ def _move_back(pairs: list[list[int]], from_staff: Staff, to_staff: Staff) -> in
 
 @transaction.atomic
 def confirm(handover: Handover, *, me: Staff) -> Handover:
-    """The receiver confirms: the giver's open deadlines move to them (back, for a return)."""
+    """The receiver confirms: the giver's open work moves to them (back to the giver, for a return).
+
+    000 Điều 11.8 (L166–L167), issue 6 §4: every kind of open work moves through the service of the
+    app that owns it — incoming-document steps and phiếu trình seats (documents.services.reassignment),
+    unanswered coordination requests (workflow.services.coordination), open deadlines
+    (workflow.services.deadlines). On a return only what was moved and is still open goes back."""
     handover = Handover.objects.select_for_update(of=("self",)).select_related("giver", "receiver").get(pk=handover.pk)
     if me.pk != handover.receiver_id:
         raise PermissionDenied("Chỉ người nhận bàn giao xác nhận phiếu bàn giao.")
     if handover.state != HandoverState.DRAFT:
         raise common.StateConflict(f"Phiếu bàn giao đã {handover.get_state_display().lower()}.")
+    giver, receiver = handover.giver, handover.receiver
+    reason = f"Bàn giao công việc — {handover.get_reason_display().lower()} ({SOURCE})"
+    ref = f"handover:{handover.pk}"
     if handover.returns_id:
-        _move_back(handover.returns.moved_targets, handover.giver, handover.receiver)
+        pairs = handover.returns.moved_targets
+        docs = reassignment.move_back(pairs, giver, receiver, by=me, reason=reason, ref=ref)
+        replies = coordination.move_replies_back(pairs, giver, receiver, by=me, reason=reason, ref=ref)
+        _move_deadlines_back(pairs, giver, receiver)
+        handover.moved_targets = docs.targets() + replies
     else:
-        steps = _move_documents(handover.giver, handover.receiver)
-        targets = _open_targets(handover.giver)
-        step_type = _assignment_type_id()
-        handover.moved_targets = targets + [[step_type, pk] for pk in steps if [step_type, pk] not in targets]
-        deadlines.reassign_deadlines(handover.giver, handover.receiver)
+        targets = _open_targets(giver)
+        docs = reassignment.move_open_work(giver, receiver, by=me, reason=reason, ref=ref)
+        replies = coordination.move_open_replies(giver, receiver, by=me, reason=reason, ref=ref)
+        deadlines.reassign_deadlines(giver, receiver)
+        handover.moved_targets = targets + [t for t in docs.targets() + replies if t not in targets]
     handover.state, handover.confirmed_at = HandoverState.CONFIRMED, timezone.now()
     handover.save(update_fields=["state", "confirmed_at", "moved_targets"])
     return handover

@@ -389,6 +389,69 @@ def close_request(staff: Staff, req: CoordinationRequest, now: dt.datetime | Non
     return req
 
 
+# --------------------------------------------------------------------------- handover
+
+
+def _recipient_type_id() -> int:
+    return ContentType.objects.get_for_model(CoordinationRecipient).pk
+
+
+def _move_replies(giver: Staff, receiver: Staff, by: Staff, reason: str, only: list[int] | None, ref: str) -> list[int]:
+    rows = CoordinationRecipient.objects.filter(
+        staff=giver, state=RecipientState.PENDING, request__state=CoordinationState.OPEN
+    )
+    if only is not None:
+        rows = rows.filter(pk__in=only)
+    moved: list[int] = []
+    for recipient in rows.select_related("request__sender").select_for_update(of=("self",)).order_by("pk"):
+        req = recipient.request
+        if req.sender_id == receiver.pk or req.recipients.filter(staff=receiver).exists():
+            continue  # nobody answers their own request; one answer a person (uniq_coordination_recipient)
+        recipient.staff = receiver
+        recipient._change_reason = reason[:100]  # the names are in the history rows themselves
+        recipient._history_user = by.user
+        recipient.save(update_fields=["staff"])
+        deadlines.reassign_deadlines(giver, receiver, target=recipient)
+        notify(
+            receiver,
+            key=f"coordination:{req.pk}:to:{receiver.pk}:moved:{recipient.pk}:{ref}",
+            kind="assignment",
+            title=f"Xin ý kiến phối hợp (hạn {timezone.localtime(recipient.due_at):%d/%m/%Y}): {req.subject}",
+            body=f"Chuyển từ {giver.full_name} sang {receiver.full_name}: {reason}.",
+            url=_url(req),
+        )
+        notify(
+            req.sender,
+            key=f"coordination:{req.pk}:moved:{recipient.pk}:to:{receiver.pk}:{ref}",
+            kind="info",
+            title=f"{receiver.full_name} trả lời thay {giver.full_name}: {req.subject}",
+            body=reason,
+            url=_url(req),
+        )
+        moved.append(recipient.pk)
+    return moved
+
+
+@transaction.atomic
+def move_open_replies(giver: Staff, receiver: Staff, *, by: Staff, reason: str, ref: str = "") -> list[list[int]]:
+    """Handover (000 Điều 11.8, L166–L167; issue 6 §4): the giver's unanswered requests on open
+    coordination sheets go to the receiver, with their due date unchanged (000 Điều 16.3 counts from
+    receipt by the unit). The recipient row's history keeps who moved it and why; the sender is told
+    who now answers. Answers already given stay with who gave them. Returns [[content_type_id, id], ...]."""
+    ct = _recipient_type_id()
+    return [[ct, pk] for pk in _move_replies(giver, receiver, by, reason, None, ref)]
+
+
+@transaction.atomic
+def move_replies_back(
+    targets: list[list[int]], from_staff: Staff, to_staff: Staff, *, by: Staff, reason: str, ref: str = ""
+) -> list[list[int]]:
+    """On return: the moved requests still unanswered go back; other apps' targets are ignored."""
+    ct = _recipient_type_id()
+    only = [obj_id for ct_id, obj_id in targets if ct_id == ct]
+    return [[ct, pk] for pk in _move_replies(from_staff, to_staff, by, reason, only, ref)]
+
+
 # --------------------------------------------------------------------------- extensions
 
 
