@@ -280,26 +280,56 @@ def test_scan_cost_follows_items_due_not_items_open(hatinh, person, ask):
 
 
 def test_a_worker_dying_mid_scan_leaves_nothing_half_done(hatinh, person, monkeypatch):
-    """acks_late: the message is redelivered after a crash; the crashed batch was rolled back, so the
-    rerun notifies each item exactly once."""
+    """acks_late: the message is redelivered after a crash; the crashed batch was rolled back (its
+    notifications already inserted, its states not yet saved), so the rerun notifies each item exactly once."""
     from workflow.services import scan as scan_module
 
     for who in ("ht.kinhte.cv1", "ht.vhxh.cv1", "ht.noichinh.cv1"):
         coordination.send_request(person("ht.tonghop.cv1"), subject=f"Hỏi {who}", to=[who], now=at("2026-03-10"))
-    real = scan_module._remind
-    calls = {"n": 0}
+    real = scan_module._set_state
 
-    def dying(deadline, summary):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise SystemExit("worker killed")
-        real(deadline, summary)
+    def dying(batch, state):
+        assert Notification.objects.filter(kind="reminder").count() == 3  # claimed inside the batch's transaction
+        raise SystemExit("worker killed")
 
-    monkeypatch.setattr(scan_module, "_remind", dying)
+    monkeypatch.setattr(scan_module, "_set_state", dying)
     with pytest.raises(SystemExit):
         scan("2026-03-11", 8)
     assert Notification.objects.filter(kind="reminder").count() == 0  # the batch was rolled back
-    monkeypatch.setattr(scan_module, "_remind", real)
+    assert set(Deadline.objects.values_list("state", flat=True)) == {DeadlineState.OPEN}
+    monkeypatch.setattr(scan_module, "_set_state", real)
     assert scan("2026-03-11", 8).reminded == 3
     assert scan("2026-03-11", 8).reminded == 0
     assert Notification.objects.filter(kind="reminder").count() == 3
+
+
+def _make_due(hatinh, person, n: int, start: int) -> None:
+    """n items due at 08:00 on 11/3/2026: half overdue (lead to tell), half to remind."""
+    cv, lead = person("ht.kinhte.cv2"), person("ht.tonghop.cv1")
+    rows = []
+    for i in range(n):
+        overdue = i % 2 == 0
+        due = at("2026-03-10", 23, 59) if overdue else at("2026-03-12", 23, 59)
+        rows.append(
+            Deadline(
+                organisation=hatinh, target_type_id=1, target_id=start + i, kind="bulk", title=f"Việc {i}", assignee=cv,
+                due_at=due, original_due_at=due, remind_at=at("2026-03-11", 0), escalate_to=lead,
+            )
+        )  # fmt: skip
+    Deadline.objects.bulk_create(rows)
+
+
+def test_scan_queries_are_per_batch_not_per_item_due(hatinh, person):
+    """Issue 5: reminders, overdue alerts, escalations and state changes are written per batch —
+    10 items due and 100 items due cost the same queries."""
+    _make_due(hatinh, person, 10, start=0)
+    ten = _queries(at("2026-03-11", 8))
+    assert Notification.objects.count() == 15  # 10 holders + 5 escalations to the lead
+    _make_due(hatinh, person, 100, start=10)
+    hundred = _queries(at("2026-03-11", 8))
+    assert Notification.objects.count() == 15 + 150
+    assert hundred == ten
+    assert Deadline.objects.filter(state=DeadlineState.OVERDUE).count() == 55
+    assert Deadline.objects.filter(state=DeadlineState.DUE_SOON).count() == 55
+    assert Deadline.history.filter(state=DeadlineState.OVERDUE).count() == 55  # history kept for each item
+    assert _queries(at("2026-03-11", 8)) < ten  # nothing due any more: nothing written, nothing notified twice

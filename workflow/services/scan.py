@@ -7,7 +7,9 @@ worker that was down for a day catches up on the next run, and nothing is lost.
 
 Exactly-once effects under at-least-once delivery: each notification is claimed by INSERTing its
 unique key (item, rule, level, due date) — a task delivered twice, or two workers scanning at
-once, never notify twice; the state change is saved in the same transaction as the claim.
+once, never notify twice; the state change is saved in the same transaction as the claim. A batch of
+up to BATCH items is claimed with one INSERT … ON CONFLICT DO NOTHING RETURNING (notify_many), so the
+scan costs a few queries per batch, not per item.
 
 Cost follows the items due, not the items open: both selections are range queries on indexed
 columns (remind_at, due_at) restricted to the states that still need work (partial indexes).
@@ -25,7 +27,7 @@ from django.utils import timezone
 from office.models import Organisation
 from workflow.models import NOT_OVERDUE_STATES, REMINDABLE_STATES, Deadline, DeadlineState
 from workflow.services import escalation, schedules
-from workflow.services.notifications import notify, send_pending_emails
+from workflow.services.notifications import Pending, notify_many, send_pending_emails
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -55,51 +57,67 @@ def _key(deadline: Deadline, level: str, extra: str = "") -> str:
     return f"deadline:{deadline.pk}:{deadline.kind}:{level}:{stamp}{':' + extra if extra else ''}"
 
 
-def _remind(deadline: Deadline, summary: ScanSummary) -> None:
-    sent = notify(
-        deadline.assignee,
-        key=_key(deadline, "reminder"),
-        kind="reminder",
-        title=f"Sắp đến hạn ({_due_label(deadline)}): {deadline.title}",
-        body=_body(deadline),
-        url=deadline.url,
-        defer_email=True,
-    )
-    summary.notifications += sent is not None
-    deadline.state = DeadlineState.DUE_SOON
-    deadline.save(update_fields=["state"])
-    summary.reminded += 1
+def _remind(batch: list[Deadline], summary: ScanSummary) -> None:
+    """Remind each holder once (key: item, rule, "reminder", due date) and mark the items due soon."""
+    pending = [
+        Pending(
+            d.assignee,
+            key=_key(d, "reminder"),
+            kind="reminder",
+            title=f"Sắp đến hạn ({_due_label(d)}): {d.title}",
+            body=_body(d),
+            url=d.url,
+        )  # fmt: skip
+        for d in batch
+    ]
+    summary.notifications += len(notify_many(pending, defer_email=True))
+    _set_state(batch, DeadlineState.DUE_SOON)
+    summary.reminded += len(batch)
 
 
-def _flag_overdue(deadline: Deadline, summary: ScanSummary) -> None:
-    sent = notify(
-        deadline.assignee,
-        key=_key(deadline, "overdue"),
-        kind="overdue",
-        title=f"Quá hạn ({_due_label(deadline)}): {deadline.title}",
-        body=_body(deadline),
-        url=deadline.url,
-        urgent=True,
-        defer_email=True,
-    )
-    summary.notifications += sent is not None
-    for person, why in escalation.targets(deadline):
-        sent = notify(
-            person,
-            key=_key(deadline, "escalation", str(person.pk)),
-            kind="escalation",
-            title=f"{why}: {deadline.title} — {deadline.assignee.full_name}, hạn {_due_label(deadline)}",
-            body=_body(deadline),
-            url=deadline.url,
-            urgent=True,
-            defer_email=True,
+def _flag_overdue(batch: list[Deadline], summary: ScanSummary) -> None:
+    """Tell each holder once that the item is overdue, escalate as the rules say, mark the items overdue."""
+    pending: list[Pending] = []
+    escalation_keys: set[str] = set()
+    for d in batch:
+        pending.append(
+            Pending(
+                d.assignee,
+                key=_key(d, "overdue"),
+                kind="overdue",
+                title=f"Quá hạn ({_due_label(d)}): {d.title}",
+                body=_body(d),
+                url=d.url,
+                urgent=True,
+            )  # fmt: skip
         )
-        if sent is not None:
-            summary.notifications += 1
-            summary.escalations += 1
-    deadline.state = DeadlineState.OVERDUE
-    deadline.save(update_fields=["state"])
-    summary.overdue += 1
+        for person, why in escalation.targets(d):
+            key = _key(d, "escalation", str(person.pk))
+            escalation_keys.add(key[:200])
+            pending.append(
+                Pending(
+                    person,
+                    key=key,
+                    kind="escalation",
+                    title=f"{why}: {d.title} — {d.assignee.full_name}, hạn {_due_label(d)}",
+                    body=_body(d),
+                    url=d.url,
+                    urgent=True,
+                )  # fmt: skip
+            )
+    claimed = notify_many(pending, defer_email=True)
+    summary.notifications += len(claimed)
+    summary.escalations += len(claimed & escalation_keys)
+    _set_state(batch, DeadlineState.OVERDUE)
+    summary.overdue += len(batch)
+
+
+def _set_state(batch: list[Deadline], state: str) -> None:
+    """One UPDATE for the batch, and one INSERT of its history rows (as save() would have written them)."""
+    for d in batch:
+        d.state = state
+    Deadline.objects.filter(pk__in=[d.pk for d in batch]).update(state=state)
+    Deadline.history.bulk_history_create(batch, update=True)
 
 
 def _body(deadline: Deadline) -> str:
@@ -112,7 +130,12 @@ def _body(deadline: Deadline) -> str:
 
 
 def _process(queryset, action, summary: ScanSummary) -> None:
-    """Work through the selection in batches; each batch is one transaction, each row re-checked."""
+    """Work through the selection in batches; each batch is one transaction, its rows locked and re-checked.
+
+    A batch costs a constant number of queries, whatever its size: the locking SELECT, one INSERT
+    claiming all its notifications, one UPDATE of the states and one INSERT of their history
+    (escalation rules that look people up may add their own).
+    """
     while True:
         with transaction.atomic():
             batch = list(
@@ -122,8 +145,7 @@ def _process(queryset, action, summary: ScanSummary) -> None:
             )
             if not batch:
                 return
-            for deadline in batch:
-                action(deadline, summary)
+            action(batch, summary)
         if len(batch) < BATCH:
             return
 
