@@ -3,7 +3,10 @@ scripts and no outside origins (the intranet works offline), and a permissions p
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -56,3 +59,18 @@ class LocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class SlidingSessionMiddleware(SessionMiddleware):
+    """Idle sessions end after SESSION_COOKIE_AGE (a working day), and activity keeps them alive,
+    as SESSION_SAVE_EVERY_REQUEST did, without writing the session row on every page view
+    (BEGIN/UPDATE/COMMIT, about 3 ms of each request): the expiry is pushed forward only once
+    less than half of the idle window is left. Sessions whose data changed are saved as always."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        expiry = getattr(session, "stored_expiry", None)
+        if expiry is not None and not session.modified and not session.is_empty():
+            if expiry - timezone.now() < timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE / 2):
+                session.modified = True
+        return super().process_response(request, response)

@@ -190,6 +190,8 @@ def test_sessions_expire_after_a_working_day_and_when_the_browser_closes(hatinh,
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     client = login("ht.vanthu1")
+    # Less than half of the idle window left: this page view pushes the expiry on and sets the cookie.
+    Session.objects.update(expire_date=timezone.now() + timezone.timedelta(hours=1))
     response = client.get("/")
     assert response.status_code == 200
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
@@ -206,6 +208,16 @@ def test_activity_keeps_the_session_alive(hatinh, login):
     Session.objects.update(expire_date=timezone.now() + timezone.timedelta(minutes=5))
     client.get("/")
     assert Session.objects.get().expire_date > timezone.now() + timezone.timedelta(hours=7)
+
+
+def test_a_fresh_session_is_not_rewritten_on_every_page_view(hatinh, login):
+    """The sliding expiry writes the session row only once less than half of the idle window is left."""
+    client = login("ht.vanthu1")
+    client.get("/")
+    expiry = timezone.now() + timezone.timedelta(hours=6)
+    Session.objects.update(expire_date=expiry)
+    client.get("/")
+    assert Session.objects.get().expire_date == expiry
 
 
 @pytest.mark.parametrize(
