@@ -333,3 +333,26 @@ def test_scan_queries_are_per_batch_not_per_item_due(hatinh, person):
     assert Deadline.objects.filter(state=DeadlineState.DUE_SOON).count() == 55
     assert Deadline.history.filter(state=DeadlineState.OVERDUE).count() == 55  # history kept for each item
     assert _queries(at("2026-03-11", 8)) < ten  # nothing due any more: nothing written, nothing notified twice
+
+
+def test_scan_e_mails_each_notification_once_in_one_pass_per_batch(hatinh, person):
+    """The mail pass claims the waiting notifications together (locked, then stamped), not one UPDATE each."""
+    from workflow.services.notifications import send_pending_emails
+
+    cv, lead = person("ht.kinhte.cv2"), person("ht.tonghop.cv1")
+    for staff, address in ((cv, "cv2@example.vn"), (lead, "tonghop@example.vn")):
+        staff.email = address
+        staff.save(update_fields=["email"])
+    _make_due(hatinh, person, 10, start=0)
+    run_deadline_scan(at("2026-03-11", 8), generate=False, email=False)
+    with CaptureQueriesContext(connection) as ten:
+        assert send_pending_emails() == len(mail.outbox) > 0
+    _make_due(hatinh, person, 100, start=10)
+    run_deadline_scan(at("2026-03-11", 8), generate=False, email=False)
+    sent_before = len(mail.outbox)
+    with CaptureQueriesContext(connection) as hundred:
+        assert send_pending_emails() == len(mail.outbox) - sent_before > 0
+    assert len(hundred.captured_queries) == len(ten.captured_queries)
+    assert send_pending_emails() == 0
+    assert len(mail.outbox) == Notification.objects.filter(email_wanted=True).count()
+    assert not Notification.objects.filter(email_wanted=True, emailed_at=None).exists()

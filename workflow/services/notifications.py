@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -149,13 +149,48 @@ def _email_body(note: Notification) -> str:
 
 
 def send_pending_emails(limit: int = 1000) -> int:
-    """E-mail every notification still waiting (also those a dead worker left behind)."""
-    ids = list(
-        Notification.objects.filter(email_wanted=True, emailed_at=None)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(1 for pk in ids if send_notification_email(pk))
+    """E-mail every notification still waiting (also those a dead worker left behind), at most once each.
+
+    The waiting rows are claimed together: locked (others' locked rows skipped) and their emailed_at
+    set in one transaction, then mailed over one connection; a mail that fails is released for the
+    next scan. If the claim does not cover every row read (a backend without row locks, raced by
+    another sender), each row is claimed on its own as send_notification_email does.
+    """
+    with transaction.atomic():
+        notes = list(
+            Notification.objects.filter(email_wanted=True, emailed_at=None)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .order_by("created_at")[:limit]
+        )
+        if not notes:
+            return 0
+        ids = [note.pk for note in notes]
+        claimed = Notification.objects.filter(pk__in=ids, email_wanted=True, emailed_at=None).update(
+            emailed_at=timezone.now()
+        )
+        if claimed != len(notes):
+            transaction.set_rollback(True)
+    if claimed != len(notes):
+        return sum(1 for pk in ids if send_notification_email(pk))
+    sent: set[int] = set()
+    try:
+        with get_connection() as mailer:
+            for note in notes:
+                try:
+                    send_mail(
+                        note.title, _email_body(note), settings.DEFAULT_FROM_EMAIL, [note.recipient.email],
+                        connection=mailer,
+                    )  # fmt: skip
+                    sent.add(note.pk)
+                except OSError:
+                    log.warning("could not e-mail notification %s", note.pk, exc_info=True)
+    except OSError:  # the mail server refused the connection: what was not sent waits for the next scan
+        log.warning("could not reach the mail server", exc_info=True)
+    failed = [pk for pk in ids if pk not in sent]
+    if failed:
+        Notification.objects.filter(pk__in=failed).update(emailed_at=None)
+    return len(sent)
 
 
 def unread_count(staff: Staff) -> int:
