@@ -68,12 +68,11 @@ def label_of(username: str) -> str:
 def test_recipient_picker_shows_each_person_with_post_grouped_by_unit_in_order_of_seniority(hatinh, login):
     groups = picker(login("ht.tonghop.cv1").get(FORM).content.decode())
     names = [g for g, _ in groups]
-    assert names[:2] == ["Lãnh đạo cấp trên", "Lãnh đạo Văn phòng"]  # Chủ tịch, PCT; Chánh, Phó Chánh: no unit
+    assert names[0] == "Lãnh đạo Văn phòng"  # Chánh, Phó Chánh: no unit
     units = list(hatinh.units.order_by("order", "name").values_list("name", flat=True))
-    assert names[2:] == [u for u in units if u in names[2:]]  # then the units in the office's order
+    assert names[1:] == [u for u in units if u in names[1:]]  # then the units in the office's order
     assert len(names) == len(set(names))
-    principals = dict(groups)["Lãnh đạo cấp trên"]
-    assert principals[0] == f"{hatinh.principals.get(key='chutich').staff.full_name} — Chủ tịch UBND tỉnh"
+    assert "Lãnh đạo cấp trên" not in names  # the Chủ tịch is reached by phiếu trình, not phối hợp (000 Điều 10.5)
     leaders = dict(groups)["Lãnh đạo Văn phòng"]
     assert leaders[0] == label_of("ht.chanhvp") and label_of("ht.pcvp1") in leaders
     kinhte = dict(groups)["Phòng Kinh tế ngành"]

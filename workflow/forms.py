@@ -139,6 +139,9 @@ class CoordinationForm(forms.Form):
         people = (
             Staff.objects.filter(organisation=me.organisation, is_active=True)
             .exclude(pk=me.pk)
+            # Phối hợp is between the office's units and people (000 Điều 14–16); the Chủ tịch, Bí thư… are
+            # reached by a phiếu trình through the office leaders, never by a specialist directly (000 Điều 10.5).
+            .exclude(principal__isnull=False)
             .select_related("user", "principal")
             .prefetch_related(Prefetch("posts", queryset=Post.objects.select_related("unit")))
             .order_by("full_name", "pk")
