@@ -61,7 +61,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         page = 1
     size = selectors.PAGE_SIZE
     rows = selectors.inbox_rows(me, limit=size + 1, offset=(page - 1) * size)
-    context = {"rows": rows[:size], "page": page, "next_page": page + 1 if len(rows) > size else None}
+    next_page = page + 1 if len(rows) > size else None
+    context = {"rows": selectors.inbox_display(rows[:size]), "page": page, "next_page": next_page}
     return render(request, "documents/inbox.html", context)
 
 
