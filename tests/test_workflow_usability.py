@@ -133,7 +133,10 @@ def test_the_form_page_makes_the_same_queries_with_ten_times_the_staff(db, login
     assert Staff.objects.count() >= before + 50
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(FORM).content.decode()
-    assert sum(len(labels) for _, labels in picker(page)) == Staff.objects.filter(is_active=True, principal__isnull=True).count() - 1
+    assert (
+        sum(len(labels) for _, labels in picker(page))
+        == Staff.objects.filter(is_active=True, principal__isnull=True).count() - 1
+    )
 
 
 # --------------------------------------------------------------------------- «Việc của tôi» in the navigation
