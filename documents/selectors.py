@@ -21,6 +21,7 @@ from documents.models import (
     Attachment,
     DocumentEvent,
     IncomingDocument,
+    IncomingStatus,
     Urgency,
 )
 from documents.services import search, visibility
@@ -119,6 +120,31 @@ def inbox_display(rows: list[InboxRow]) -> list[dict]:
             }
         )
     return out
+
+
+def register_display(rows: list[IncomingDocument]) -> list[dict]:
+    """The register rows as the page prints them, in one pass (as inbox_display): received date
+    in local time as d/m/Y, summary cut at 160 characters like |truncatechars, labels translated once."""
+    marker = 987654321987
+    url = reverse("documents:detail", args=[marker]).replace(str(marker), "%d")
+    urgency = {k: str(label) for k, label in Urgency.choices}
+    status = {k: str(label) for k, label in IncomingStatus.choices}
+    return [
+        {
+            "number": doc.number,
+            "confidential": doc.register.confidential,
+            "received": timezone.localtime(doc.received_at).strftime("%d/%m/%Y") if doc.received_at else "",
+            "url": url % doc.pk,
+            "symbol": doc.symbol,
+            "sender": doc.sender,
+            "urgency": doc.urgency if doc.urgency != Urgency.THUONG else "",
+            "urgency_label": urgency.get(doc.urgency, doc.urgency),
+            "type_name": doc.doc_type.name,
+            "summary": Truncator(doc.summary).chars(160),
+            "status": status.get(doc.status, doc.status),
+        }
+        for doc in rows
+    ]
 
 
 @dataclass

@@ -91,7 +91,13 @@ def register_list(request: HttpRequest) -> HttpResponse:
     rows, cursor = selectors.register_page(me, _filters(form), before)
     params = request.GET.copy()
     params.pop("truoc", None)
-    context = {"form": form, "rows": rows, "cursor": cursor, "params": params.urlencode(), "is_clerk": _is_clerk(me)}
+    context = {
+        "form": form,
+        "rows": selectors.register_display(rows),
+        "cursor": cursor,
+        "params": params.urlencode(),
+        "is_clerk": _is_clerk(me),
+    }
     template = "documents/_register_rows.html" if request.htmx else "documents/register.html"
     return render(request, template, context)
 
