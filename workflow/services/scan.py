@@ -21,7 +21,7 @@ import datetime as dt
 import logging
 from dataclasses import asdict, dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from office.models import Organisation
@@ -113,11 +113,35 @@ def _flag_overdue(batch: list[Deadline], summary: ScanSummary) -> None:
 
 
 def _set_state(batch: list[Deadline], state: str) -> None:
-    """One UPDATE for the batch, and one INSERT of its history rows (as save() would have written them)."""
+    """One UPDATE for the batch, and one INSERT … SELECT of its history rows (as save() would have written them)."""
     for d in batch:
         d.state = state
-    Deadline.objects.filter(pk__in=[d.pk for d in batch]).update(state=state)
-    Deadline.history.bulk_history_create(batch, update=True)
+    ids = [d.pk for d in batch]
+    Deadline.objects.filter(pk__in=ids).update(state=state)
+    _copy_to_history(ids)
+
+
+def _copy_to_history(ids: list[int]) -> None:
+    """The rows as they now are, copied into the history table by the database: an update ("~"),
+    by no user (the scan), now — what simple_history's save() signal writes, in one statement."""
+    history = Deadline.history.model
+    qn = connection.ops.quote_name
+    tracked = ", ".join(qn(f.column) for f in history.tracked_fields)
+    extra = ["history_date", "history_change_reason", "history_type", "history_user"]
+    extra_columns = ", ".join(qn(history._meta.get_field(name).column) for name in extra)
+    values = [
+        history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection),
+        None if history._meta.get_field("history_change_reason").null else "",
+        "~",
+        None,
+    ]
+    sql = (
+        f"INSERT INTO {qn(history._meta.db_table)} ({tracked}, {extra_columns}) "  # noqa: S608 - model metadata
+        f"SELECT {tracked}, %s, %s, %s, %s FROM {qn(Deadline._meta.db_table)} "
+        f"WHERE {qn(Deadline._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *ids])
 
 
 def _body(deadline: Deadline) -> str:
@@ -133,7 +157,7 @@ def _process(queryset, action, summary: ScanSummary) -> None:
     """Work through the selection in batches; each batch is one transaction, its rows locked and re-checked.
 
     A batch costs a constant number of queries, whatever its size: the locking SELECT, one INSERT
-    claiming all its notifications, one UPDATE of the states and one INSERT of their history
+    claiming all its notifications, one UPDATE of the states and one INSERT … SELECT of their history
     (escalation rules that look people up may add their own).
     """
     while True:
