@@ -335,9 +335,12 @@ def test_scan_queries_are_per_batch_not_per_item_due(hatinh, person):
     assert _queries(at("2026-03-11", 8)) < ten  # nothing due any more: nothing written, nothing notified twice
 
 
-def test_scan_e_mails_each_notification_once_in_one_pass_per_batch(hatinh, person):
+def test_scan_e_mails_each_notification_once_in_one_pass_per_batch(hatinh, person, monkeypatch):
     """The mail pass claims the waiting notifications together (locked, then stamped), not one UPDATE each."""
+    from workflow.services import notifications
     from workflow.services.notifications import send_pending_emails
+
+    monkeypatch.setattr(notifications, "EMAIL_CLAIM_CHUNK", 1000)  # one chunk for both sizes below
 
     cv, lead = person("ht.kinhte.cv2"), person("ht.tonghop.cv1")
     for staff, address in ((cv, "cv2@example.vn"), (lead, "tonghop@example.vn")):
@@ -356,3 +359,30 @@ def test_scan_e_mails_each_notification_once_in_one_pass_per_batch(hatinh, perso
     assert send_pending_emails() == 0
     assert len(mail.outbox) == Notification.objects.filter(email_wanted=True).count()
     assert not Notification.objects.filter(email_wanted=True, emailed_at=None).exists()
+
+
+def test_mail_is_claimed_in_small_chunks_so_a_killed_worker_loses_at_most_one_chunk(hatinh, person, monkeypatch):
+    """At most once, never twice: a worker killed between claim and send loses at most EMAIL_CLAIM_CHUNK mails."""
+    from workflow.services import notifications
+
+    cv = person("ht.kinhte.cv2")
+    cv.email = "cv2@example.vn"
+    cv.save(update_fields=["email"])
+    _make_due(hatinh, person, 12, start=0)
+    run_deadline_scan(at("2026-03-11", 8), generate=False, email=False)
+    waiting = Notification.objects.filter(email_wanted=True, emailed_at=None).count()
+    assert waiting > 5
+    monkeypatch.setattr(notifications, "EMAIL_CLAIM_CHUNK", 5)
+    sends = []
+    real = notifications.send_mail
+
+    def dies_on_the_first_send(*args, **kwargs):
+        sends.append(1)
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(notifications, "send_mail", dies_on_the_first_send)
+    with pytest.raises(SystemExit):
+        notifications.send_pending_emails()
+    assert Notification.objects.filter(email_wanted=True, emailed_at=None).count() == waiting - 5  # one chunk lost
+    monkeypatch.setattr(notifications, "send_mail", real)
+    assert notifications.send_pending_emails() == waiting - 5

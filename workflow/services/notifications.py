@@ -148,8 +148,26 @@ def _email_body(note: Notification) -> str:
     return "\n".join(lines)
 
 
+#: Mails claimed and sent together: a worker killed between the claim and the send loses at most these
+#: (a mail is sent at most once, never twice); small enough to bound the loss, big enough to batch.
+EMAIL_CLAIM_CHUNK = 50
+
+
 def send_pending_emails(limit: int = 1000) -> int:
+    """E-mail waiting notifications in claimed chunks of EMAIL_CLAIM_CHUNK, up to `limit` in all."""
+    sent = 0
+    while sent < limit:
+        chunk = min(EMAIL_CLAIM_CHUNK, limit - sent)
+        done, read = _send_pending_chunk(chunk)
+        sent += done
+        if read < chunk or done == 0:
+            return sent
+    return sent
+
+
+def _send_pending_chunk(limit: int) -> tuple[int, int]:
     """E-mail every notification still waiting (also those a dead worker left behind), at most once each.
+    Returns (mails sent, rows read).
 
     The waiting rows are claimed together: locked (others' locked rows skipped) and their emailed_at
     set in one transaction, then mailed over one connection; a mail that fails is released for the
@@ -164,7 +182,7 @@ def send_pending_emails(limit: int = 1000) -> int:
             .order_by("created_at")[:limit]
         )
         if not notes:
-            return 0
+            return 0, 0
         ids = [note.pk for note in notes]
         claimed = Notification.objects.filter(pk__in=ids, email_wanted=True, emailed_at=None).update(
             emailed_at=timezone.now()
@@ -172,7 +190,7 @@ def send_pending_emails(limit: int = 1000) -> int:
         if claimed != len(notes):
             transaction.set_rollback(True)
     if claimed != len(notes):
-        return sum(1 for pk in ids if send_notification_email(pk))
+        return sum(1 for pk in ids if send_notification_email(pk)), len(notes)
     sent: set[int] = set()
     try:
         with get_connection() as mailer:
@@ -190,7 +208,7 @@ def send_pending_emails(limit: int = 1000) -> int:
     failed = [pk for pk in ids if pk not in sent]
     if failed:
         Notification.objects.filter(pk__in=failed).update(emailed_at=None)
-    return len(sent)
+    return len(sent), len(notes)
 
 
 def unread_count(staff: Staff) -> int:
