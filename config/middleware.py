@@ -62,10 +62,11 @@ class LocaleMiddleware:
 
 
 class SlidingSessionMiddleware(SessionMiddleware):
-    """Idle sessions end after SESSION_COOKIE_AGE (a working day), and activity keeps them alive,
-    as SESSION_SAVE_EVERY_REQUEST did, without writing the session row on every page view
-    (BEGIN/UPDATE/COMMIT, about 3 ms of each request): the expiry is pushed forward only once
-    less than half of the idle window is left. Sessions whose data changed are saved as always."""
+    """Activity keeps a session alive, as SESSION_SAVE_EVERY_REQUEST did, without writing the session
+    row on every page view (BEGIN/UPDATE/COMMIT, about 3 ms of each request): the expiry is pushed
+    forward only once less than half of SESSION_COOKIE_AGE is left. So an idle session ends between
+    half and all of SESSION_COOKIE_AGE after the last request (4–8 hours by default), never later.
+    Sessions whose data changed are saved as always."""
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         session = getattr(request, "session", None)

@@ -331,9 +331,7 @@ def _load_demo_users(
             hashes["shared"] = make_password(password)
         return hashes["shared"]
 
-    def person(
-        key: str, posts: list[tuple[str, Unit | None, str]], sector_codes: list[str], title: str = ""
-    ) -> Staff:
+    def person(key: str, posts: list[tuple[str, Unit | None, str]], sector_codes: list[str], title: str = "") -> Staff:
         username = f"{prefix}.{key}"
         idx = next(counter)
         user = user_model.objects.filter(username=username).first()
