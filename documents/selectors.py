@@ -90,13 +90,21 @@ def inbox_rows(staff: Staff, limit: int = 200, offset: int = 0) -> list[InboxRow
     return rows
 
 
+def _detail_url_pattern() -> str:
+    """The document page's URL with «%d» for its id: reversed once per page, not once per row."""
+    marker = 987654321987
+    return reverse("documents:detail", args=[marker]).replace(str(marker), "%d")
+
+
+def _labels(choices) -> dict[str, str]:
+    return {k: str(label) for k, label in choices}
+
+
 def inbox_display(rows: list[InboxRow]) -> list[dict]:
     """The inbox rows as the page prints them, in one pass: the cells are plain strings in a dict
     (one template lookup each, no filter, no {% url %} per row), the same text as before
     (summary cut at 140 characters like |truncatechars, deadline as d/m/Y)."""
-    marker = 987654321987
-    url = reverse("documents:detail", args=[marker]).replace(str(marker), "%d")
-    urgency = {k: str(label) for k, label in Urgency.choices}
+    url, urgency = _detail_url_pattern(), _labels(Urgency.choices)
     out = []
     for row in rows:
         step = row.step
@@ -125,10 +133,8 @@ def inbox_display(rows: list[InboxRow]) -> list[dict]:
 def register_display(rows: list[IncomingDocument]) -> list[dict]:
     """The register rows as the page prints them, in one pass (as inbox_display): received date
     in local time as d/m/Y, summary cut at 160 characters like |truncatechars, labels translated once."""
-    marker = 987654321987
-    url = reverse("documents:detail", args=[marker]).replace(str(marker), "%d")
-    urgency = {k: str(label) for k, label in Urgency.choices}
-    status = {k: str(label) for k, label in IncomingStatus.choices}
+    url, urgency = _detail_url_pattern(), _labels(Urgency.choices)
+    status = _labels(IncomingStatus.choices)
     return [
         {
             "number": doc.number,

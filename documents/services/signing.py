@@ -132,7 +132,6 @@ def revoke_standing_authorisation(staff: Staff, doc_type: DocumentType) -> None:
 
 
 def validate_signing_matrix(entries: list[dict[str, Any]]) -> list[str]:
-    from documents.catalogue import CODES as type_codes
 
     problems = []
     for i, entry in enumerate(entries or []):
@@ -145,19 +144,22 @@ def validate_signing_matrix(entries: list[dict[str, Any]]) -> list[str]:
             problems.append(f"{where}: «ký thay cho» «{entry['on_behalf_of']}» không hợp lệ.")
         if entry.get("capacity") and not entry.get("on_behalf_of"):
             problems.append(f"{where}: ký {entry['capacity']} phải nêu ký thay cho ai (on_behalf_of).")
-        types = entry.get("doc_types", "*")
-        if types != "*":
-            for code in types:
-                if code not in type_codes:
-                    problems.append(f"{where}: loại văn bản «{code}» không có trong danh mục.")
+        problems += _unknown_doc_types(where, entry)
     return problems
+
+
+def _unknown_doc_types(where: str, entry: dict[str, Any]) -> list[str]:
+    from documents.catalogue import CODES as type_codes
+
+    types = entry.get("doc_types", "*")
+    unknown = [] if types == "*" else [c for c in types if c not in type_codes]
+    return [f"{where}: loại văn bản «{c}» không có trong danh mục." for c in unknown]
 
 
 def validate_signing_for_principal(entries: list[dict[str, Any]]) -> list[str]:
     """rules.signing_for_principal: TL. signatures for a principal outside the office (daklak 001 L17:
     «Thừa lệnh Chủ tịch UBND tỉnh»; binhthuan 002 L326–L332: «Thừa lệnh Ban Thường vụ Tỉnh ủy»).
     An entry with `position` is a signing right; one with only `signer` records who decides (informative)."""
-    from documents.catalogue import CODES as type_codes
 
     problems = []
     for i, entry in enumerate(entries or []):
@@ -172,9 +174,7 @@ def validate_signing_for_principal(entries: list[dict[str, Any]]) -> list[str]:
             problems.append(f"{where}: thẩm quyền «{entry.get('capacity')}» không hợp lệ (KT, TL, TUQ, Q).")
         if not str(entry.get("principal", "")).strip():
             problems.append(f"{where}: thiếu lãnh đạo, tập thể được ký thừa lệnh (principal).")
-        types = entry.get("doc_types", "*")
-        if types != "*":
-            problems += [f"{where}: loại văn bản «{c}» không có trong danh mục." for c in types if c not in type_codes]
+        problems += _unknown_doc_types(where, entry)
     return problems
 
 

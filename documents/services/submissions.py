@@ -111,10 +111,11 @@ def default_route(
 def route_from_people(drafter: Staff, unit: Unit, people: list[Staff]) -> list[StepSpec]:
     """An explicit route (one person a step), each step's kind read from the person's post."""
     steps = []
+    principals = set(Principal.objects.filter(staff__in=people).values_list("staff_id", flat=True))
     for person in people:
         posts = list(person.posts.all())
         positions = {p.position for p in posts}
-        if Principal.objects.filter(staff=person).exists():
+        if person.pk in principals:
             kind = StepKind.PRINCIPAL
         elif Position.CHANH_VP in positions:
             kind = StepKind.CHANH
