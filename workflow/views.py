@@ -108,17 +108,8 @@ def coordination_list(request: HttpRequest) -> HttpResponse:
         request,
         "workflow/coordination_list.html",
         {"sent": sent, "received": [(req, mine.get(req.pk)) for req in received], "now": timezone.now(),
-         "limits": _limits(me.organisation)},
+         "limits": coordination.reply_limits(me.organisation)},
     )  # fmt: skip
-
-
-def _limits(org) -> dict:
-    """The profile's reply limits in working days (000 Điều 16.3, 17.2), None where the regulation sets none."""
-    return {
-        "normal": org.rule("coordination.reply_working_days"),
-        "complex": org.rule("coordination.reply_working_days_complex"),
-        "internal": org.rule("internal_requests.answer_working_days"),
-    }
 
 
 @staff_required
@@ -142,7 +133,8 @@ def coordination_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã gửi xin ý kiến phối hợp.")
             return redirect("workflow:coordination_detail", pk=req.pk)
-    return render(request, "workflow/coordination_form.html", {"form": form, "limits": _limits(me.organisation)})
+    limits = coordination.reply_limits(me.organisation)
+    return render(request, "workflow/coordination_form.html", {"form": form, "limits": limits})
 
 
 @staff_required

@@ -389,6 +389,15 @@ def close_request(staff: Staff, req: CoordinationRequest, now: dt.datetime | Non
     return req
 
 
+def reply_limits(org) -> dict[str, int | None]:
+    """The profile's reply limits in working days (000 Điều 16.3, 17.2), None where the regulation sets none."""
+    return {
+        "normal": org.rule("coordination.reply_working_days"),
+        "complex": org.rule("coordination.reply_working_days_complex"),
+        "internal": org.rule("internal_requests.answer_working_days"),
+    }
+
+
 # --------------------------------------------------------------------------- handover
 
 
