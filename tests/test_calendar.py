@@ -95,3 +95,27 @@ def test_make_up_working_saturday_override_counts(db):
 def test_counting_absence_in_calendar_or_working_days(db):
     assert calendar.count_days(D(2026, 3, 13), D(2026, 3, 16), "calendar") == 4
     assert calendar.count_days(D(2026, 3, 13), D(2026, 3, 16), "working") == 2
+
+
+def test_counting_by_running_totals_matches_walking_day_by_day_across_years_and_overrides(db):
+    """working_days_between reads per-year running totals; it must give what a walk over the days
+    gives, across year ends (Tết 2026, 2027), with a local day off and a make-up Saturday."""
+    import random
+
+    CalendarOverride.objects.create(date=dt.date(2026, 12, 31), kind="day_off", reason="Nghỉ bù của tỉnh")
+    CalendarOverride.objects.create(date=dt.date(2027, 1, 9), kind="working_day", reason="Làm bù")
+    national = calendar._national()
+    overrides = {dt.date(2026, 12, 31): False, dt.date(2027, 1, 9): True}
+
+    def works(day):
+        return overrides.get(day, national.is_working_day(day))
+
+    assert not calendar.is_working_day(dt.date(2026, 12, 31))
+    assert calendar.is_working_day(dt.date(2027, 1, 9))
+    rng = random.Random(7)
+    first = dt.date(2024, 12, 1)
+    for _ in range(300):
+        start = first + dt.timedelta(days=rng.randrange(1200))
+        end = start + dt.timedelta(days=rng.randrange(-5, 500))
+        walked = sum(works(start + dt.timedelta(days=i)) for i in range((end - start).days + 1))
+        assert calendar.working_days_between(start, end) == walked, (start, end)

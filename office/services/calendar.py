@@ -68,36 +68,78 @@ def holiday_name(day: dt.date) -> str | None:
     return _national().get(day)
 
 
+class _WorkingDays:
+    """Which days are working days, one year at a time, as running totals: counting the working
+    days between two dates is two lookups, not a loop over the days (an inbox page counts days
+    left for every row). Built from one snapshot of the overrides; replaced when they change."""
+
+    def __init__(self, overrides: dict[dt.date, str]) -> None:
+        self.overrides = overrides
+        self._years: dict[int, list[int]] = {}
+
+    def _running(self, year: int) -> list[int]:
+        """running[i]: working days from 1 January to the i-th day of the year (0-based), inclusive."""
+        running = self._years.get(year)
+        if running is None:
+            national = _national()
+            day, total, running = dt.date(year, 1, 1), 0, []
+            while day.year == year:
+                override = self.overrides.get(day)
+                total += (override == "working_day") if override is not None else national.is_working_day(day)
+                running.append(total)
+                day += dt.timedelta(days=1)
+            self._years[year] = running
+        return running
+
+    def is_working(self, day: dt.date) -> bool:
+        running, i = self._running(day.year), day.timetuple().tm_yday - 1
+        return running[i] - (running[i - 1] if i else 0) == 1
+
+    def upto(self, day: dt.date) -> int:
+        """Working days from 1 January of `day`'s year to `day`, inclusive."""
+        return self._running(day.year)[day.timetuple().tm_yday - 1]
+
+    def between(self, start: dt.date, end: dt.date) -> int:
+        if end < start:
+            return 0
+        count = self.upto(end) - self.upto(start) + self.is_working(start)
+        for year in range(start.year, end.year):
+            count += self._running(year)[-1]
+        return count
+
+
+def _working_days() -> _WorkingDays:
+    overrides = _overrides()
+    index = _state.get("index")
+    if index is None or index.overrides is not overrides:
+        index = _WorkingDays(overrides)
+        _state["index"] = index
+    return index
+
+
 def is_working_day(day: dt.date) -> bool:
-    """True when the office works on this day (Monday–Friday unless a holiday; make-up Saturdays)."""
-    override = _overrides().get(day)
-    if override is not None:
-        return override == "working_day"
-    return _national().is_working_day(day)
+    """True when the office works on this day (Monday–Friday unless a holiday; make-up Saturdays).
+    A local override always wins over the national calendar."""
+    return _working_days().is_working(day)
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The N-th working day counted from the day after `start` (0 → `start` itself)."""
     if days < 0:
         raise ValueError("days must not be negative")
+    index = _working_days()
     current = start
     remaining = days
     while remaining > 0:
         current += dt.timedelta(days=1)
-        if is_working_day(current):
+        if index.is_working(current):
             remaining -= 1
     return current
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days in the closed range [start, end]; 0 when end is before start."""
-    count = 0
-    current = start
-    while current <= end:
-        if is_working_day(current):
-            count += 1
-        current += dt.timedelta(days=1)
-    return count
+    return _working_days().between(start, end)
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
