@@ -75,3 +75,17 @@ class SlidingSessionMiddleware(SessionMiddleware):
             if expiry - timezone.now() < timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE / 2):
                 session.modified = True
         return super().process_response(request, response)
+
+
+class ActingMemoMiddleware:
+    """Within one request, «whom does this person act for today» is answered once
+    (office.services.delegation.request_memo); writes to absences or delegations empty it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from office.services.delegation import request_memo
+
+        with request_memo():
+            return self.get_response(request)

@@ -139,3 +139,61 @@ def test_cancelling_an_absence_revokes_its_delegation_and_keeps_history(hatinh, 
 )
 def test_who_may_arrange_an_absence_or_delegation(hatinh, person, actor, principal, allowed):
     assert delegation.can_arrange_for(person(actor), person(principal)) is allowed
+
+
+def _busy_wednesday(person):
+    """Chains, fallbacks to the Chánh and to deputies, a sign-only delegation, a head and deputy both away."""
+    chanh, pcvp1, pcvp2 = person("ht.chanhvp"), person("ht.pcvp1"), person("ht.pcvp2")
+    delegation.record_absence(staff=pcvp1, kind="leave", start=WED, end=WED)  # → the Chánh (fallback)
+    delegation.record_absence(staff=person("ht.hctc.truong"), kind="sick", start=WED, end=WED)  # → deputy
+    delegation.record_absence(staff=person("ht.kinhte.truong"), kind="trip", start=WED, end=WED)
+    delegation.record_absence(staff=person("ht.kinhte.pho"), kind="trip", start=WED, end=WED)  # deputy away too
+    cv1, cv2 = person("ht.tonghop.cv1"), person("ht.tonghop.cv2")
+    delegation.record_absence(staff=cv1, kind="leave", start=MON, end=FRI, acting=cv2)
+    delegation.record_absence(staff=cv2, kind="trip", start=WED, end=WED, acting=person("ht.tonghop.pho"))
+    delegation.create_delegation(principal=pcvp2, deputy=chanh, scope="sign", start=WED, end=WED)
+    return chanh
+
+
+def test_day_resolver_answers_as_acting_for_for_everyone(hatinh, person):
+    """The in-memory resolver behind represented() walks the same rules as acting_for()."""
+    from office.models import Staff
+
+    _busy_wednesday(person)
+    resolver = delegation.DayResolver(hatinh, WED)
+    for staff in Staff.objects.filter(organisation=hatinh):
+        for scope in ("handle", "sign", "all"):
+            assert resolver.acting_for_id(staff.pk, scope) == delegation.acting_for(staff, WED, scope).pk, (
+                staff,
+                scope,
+            )
+
+
+def test_represented_is_everyone_whose_work_lands_on_me(hatinh, person, django_assert_max_num_queries):
+    from office.models import Staff
+
+    chanh = _busy_wednesday(person)
+    everyone = list(Staff.objects.filter(organisation=hatinh))
+    for staff in everyone:
+        expected = {
+            p.pk
+            for p in everyone
+            if p.pk != staff.pk
+            and (delegation.acting_for(p, WED).pk == staff.pk or p in delegation.principals_of(staff, WED))
+        }
+        assert {p.pk for p in delegation.represented(staff, WED)} == expected, staff
+    assert {p.username for p in [s.user for s in delegation.represented(chanh, WED)]} == {"ht.pcvp1", "ht.pcvp2"}
+    with django_assert_max_num_queries(8):  # constant: not one resolution query per absent person
+        delegation.represented(chanh, WED)
+
+
+def test_acting_for_answers_kept_for_a_request_are_forgotten_when_an_absence_changes(hatinh, person):
+    """Within one request represented() is answered once; recording an absence in the middle of it
+    (the absence form) must not leave the old answer standing."""
+    chanh, pcvp1 = person("ht.chanhvp"), person("ht.pcvp1")
+    with delegation.request_memo():
+        assert delegation.represented(chanh, WED) == []
+        absence = delegation.record_absence(staff=pcvp1, kind="leave", start=WED, end=WED)
+        assert delegation.represented(chanh, WED) == [pcvp1]
+        delegation.cancel_absence(absence)
+        assert delegation.represented(chanh, WED) == []
