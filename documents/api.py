@@ -301,15 +301,15 @@ class InboxView(APIView):
         return Response(
             [
                 {
-                    "document": r.step.document_id,
-                    "number": r.step.document.number,
-                    "symbol": r.step.document.symbol,
-                    "summary": r.step.document.summary,
-                    "urgency": r.step.document.urgency,
-                    "kind": r.step.kind,
-                    "role": r.step.role,
-                    "holder": r.step.holder.user.username,
-                    "deadline": r.step.deadline,
+                    "document": r.document_id,
+                    "number": r.number,
+                    "symbol": r.symbol,
+                    "summary": r.summary,
+                    "urgency": r.urgency,
+                    "kind": r.kind,
+                    "role": r.role,
+                    "holder": r.holder_username,
+                    "deadline": r.deadline,
                     "days_left": r.days_left,
                     "overdue": r.overdue,
                 }

@@ -150,11 +150,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(me: Staff, doc: IncomingDocument, **forms) -> dict:
-    route_step = routing.open_step(doc, me, (AssignmentKind.DISTRIBUTE, AssignmentKind.UNIT))
+    steps = routing.open_steps(doc)
+    route_step = routing.open_step(doc, me, (AssignmentKind.DISTRIBUTE, AssignmentKind.UNIT), steps=steps)
     if route_step and route_step.kind == AssignmentKind.UNIT and route_step.role == AssignmentRole.INFORM:
         route_step = None
-    lead_step = routing.open_step(doc, me, (AssignmentKind.HANDLE, AssignmentKind.UNIT), role=AssignmentRole.LEAD)
-    part_step = routing.open_step(doc, me, (AssignmentKind.HANDLE, AssignmentKind.INFORM, AssignmentKind.UNIT))
+    lead_kinds = (AssignmentKind.HANDLE, AssignmentKind.UNIT)
+    lead_step = routing.open_step(doc, me, lead_kinds, role=AssignmentRole.LEAD, steps=steps)
+    part_kinds = (AssignmentKind.HANDLE, AssignmentKind.INFORM, AssignmentKind.UNIT)
+    part_step = routing.open_step(doc, me, part_kinds, steps=steps)
     if part_step and part_step.role == AssignmentRole.LEAD:
         part_step = None
     return {

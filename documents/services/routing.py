@@ -92,15 +92,26 @@ def unit_head(unit: Unit) -> Staff:
     raise ValidationError({"assignments": [f"{unit.name} chưa có trưởng hoặc phó đơn vị để nhận văn bản."]})
 
 
+def open_steps(doc: IncomingDocument) -> list[Assignment]:
+    """Every open step of the document, oldest first (one query for a page that asks open_step
+    several times)."""
+    return list(doc.assignments.filter(state=AssignmentState.OPEN).select_related("holder", "unit"))
+
+
 def open_step(
-    doc: IncomingDocument, actor: Staff, kinds: tuple[str, ...], role: str | None = None
+    doc: IncomingDocument,
+    actor: Staff,
+    kinds: tuple[str, ...],
+    role: str | None = None,
+    steps: list[Assignment] | None = None,
 ) -> Assignment | None:
     """The open step of these kinds that `actor` may act on: their own first, then one held by
-    someone they act for today."""
-    steps = doc.assignments.filter(state=AssignmentState.OPEN, kind__in=kinds).select_related("holder", "unit")
-    if role:
-        steps = steps.filter(role=role)
-    steps = list(steps)
+    someone they act for today. `steps`: the document's open steps if already loaded (open_steps)."""
+    if steps is None:
+        query = doc.assignments.filter(state=AssignmentState.OPEN, kind__in=kinds).select_related("holder", "unit")
+        steps = list(query.filter(role=role) if role else query)
+    else:
+        steps = [s for s in steps if s.kind in kinds and (not role or s.role == role)]
     for step in steps:
         if step.holder_id == actor.pk:
             return step
