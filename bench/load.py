@@ -89,7 +89,7 @@ def _user(base, headers, feed, warm_until, stop_at, out, errs):
             conn.request(req["method"], req["path"], body=req.get("body"), headers=hdrs)
             resp = conn.getresponse()
             resp.read()
-            ok = resp.status < 400
+            ok = resp.status < 300  # a redirect (to the login page) is not a page served
             if resp.will_close:
                 conn.close()
         except (OSError, http.client.HTTPException):

@@ -168,7 +168,7 @@ def inbox_display(rows: list[InboxRow]) -> list[dict]:
     return out
 
 
-def register_display(rows: list[IncomingDocument]) -> list[dict]:
+def register_display(rows: list[RegisterRow]) -> list[dict]:
     """The register rows as the page prints them, in one pass (as inbox_display): received date
     in local time as d/m/Y, summary cut at 160 characters like |truncatechars, labels translated once."""
     url, urgency = _detail_url_pattern(), _labels(Urgency.choices)
@@ -176,14 +176,14 @@ def register_display(rows: list[IncomingDocument]) -> list[dict]:
     return [
         {
             "number": doc.number,
-            "confidential": doc.register.confidential,
+            "confidential": doc.confidential,
             "received": timezone.localtime(doc.received_at).strftime("%d/%m/%Y") if doc.received_at else "",
             "url": url % doc.pk,
             "symbol": doc.symbol,
             "sender": doc.sender,
             "urgency": doc.urgency if doc.urgency != Urgency.THUONG else "",
             "urgency_label": urgency.get(doc.urgency, doc.urgency),
-            "type_name": doc.doc_type.name,
+            "type_name": doc.type_name,
             "summary": _clip(doc.summary, 160),
             "status": status.get(doc.status, doc.status),
         }
@@ -231,15 +231,34 @@ def filtered_incoming(
     return qs.select_related("doc_type", "register")
 
 
-#: Columns the register list never shows (the search column is the longest of all).
-REGISTER_DEFERRED = ("search_text", "result_note", "notes", "late_registration_reason", "answered_by_symbol")
+@dataclass(slots=True)
+class RegisterRow:
+    """One line of the register as the list shows it (read as a tuple: no model instances)."""
+
+    pk: int
+    number: int
+    confidential: bool
+    received_at: dt.datetime | None
+    symbol: str
+    sender: str
+    urgency: str
+    type_name: str
+    summary: str
+    status: str
+
+
+#: The only columns the register list reads (the search column is the longest of all).
+REGISTER_FIELDS = (
+    "pk", "number", "register__confidential", "received_at", "symbol", "sender", "urgency", "doc_type__name",
+    "summary", "status",
+)  # fmt: skip
 
 
 #: How many of the most recent documents a search reads row by row before asking the trigram index.
 SEARCH_WINDOW = 10_000
 
 
-def register_page(staff: Staff, f: Filters, before: int | None = None) -> tuple[list[IncomingDocument], int | None]:
+def register_page(staff: Staff, f: Filters, before: int | None = None) -> tuple[list[RegisterRow], int | None]:
     """One page of the register, most recently registered first, by keyset on the id (numbers
     are taken in registration order) — no OFFSET and no COUNT over the whole register.
 
@@ -250,10 +269,10 @@ def register_page(staff: Staff, f: Filters, before: int | None = None) -> tuple[
     older documents, where it then has few matches to fetch (rare words, a symbol, a number).
     Same rows, same order as one query over everything."""
 
-    def page(qs: QuerySet[IncomingDocument], n: int) -> list[IncomingDocument]:
+    def page(qs: QuerySet[IncomingDocument], n: int) -> list[RegisterRow]:
         if before is not None:
             qs = qs.filter(pk__lt=before)
-        return list(qs.defer(*REGISTER_DEFERRED).order_by("-pk")[:n])
+        return [RegisterRow(*values) for values in qs.order_by("-pk").values_list(*REGISTER_FIELDS)[:n]]
 
     if not f.q:
         rows = page(filtered_incoming(staff, f), PAGE_SIZE + 1)

@@ -13,6 +13,7 @@ from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.api import Conflict
@@ -28,6 +29,7 @@ from documents.models import (
 )
 from documents.services import register_export, registration, routing
 from office.forms import apply_errors
+from office.fragments import render_rows
 from office.models import Position, Staff, Unit
 from office.views import staff_required
 
@@ -62,7 +64,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     size = selectors.PAGE_SIZE
     rows = selectors.inbox_rows(me, limit=size + 1, offset=(page - 1) * size)
     next_page = page + 1 if len(rows) > size else None
-    context = {"rows": selectors.inbox_display(rows[:size]), "page": page, "next_page": next_page}
+    display = selectors.inbox_display(rows[:size])
+    rows_html = render_rows("documents/inbox_rows.html", {"rows": display, "doing_for": _("Làm thay")})
+    context = {"rows": display, "rows_html": rows_html, "page": page, "next_page": next_page}
     return render(request, "documents/inbox.html", context)
 
 
@@ -89,11 +93,13 @@ def register_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         before = None
     rows, cursor = selectors.register_page(me, _filters(form), before)
+    display = selectors.register_display(rows)
     params = request.GET.copy()
     params.pop("truoc", None)
     context = {
         "form": form,
-        "rows": selectors.register_display(rows),
+        "rows": display,
+        "rows_html": render_rows("documents/register_rows.html", {"rows": display, "secret": _("Mật")}),
         "cursor": cursor,
         "params": params.urlencode(),
         "is_clerk": _is_clerk(me),
