@@ -118,6 +118,17 @@ def test_register_search_by_htmx_returns_rows_only(hatinh, login, person):
     assert "thành lập Hội đồng thẩm định" in page and "<html" not in page
 
 
+def test_inbox_and_register_rows_escape_what_the_sender_wrote(hatinh, login, person):
+    """The rows are rendered by Jinja2 (office/fragments.py): markup in a trích yếu or a sender's
+    name is shown as text, never run, on the register and in the specialist's inbox."""
+    doc = register(person("ht.vanthu1"), summary='V/v <script>alert("x")</script> & <b>đậm</b>', sender="Sở <i>X</i>")
+    routing.route(doc, person("ht.chanhvp"), [RouteItem(role="lead", staff=person("ht.tonghop.cv1"))])
+    for username, url in [("ht.vanthu1", "/van-ban/den/"), ("ht.tonghop.cv1", "/van-ban/cho-xu-ly/")]:
+        page = login(username).get(url).content.decode()
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;đậm&lt;/b&gt;" in page, url
+        assert "Sở &lt;i&gt;X&lt;/i&gt;" in page and "<script>alert" not in page, url
+
+
 def _many(person, n):
     clerk, chanh, cv = person("ht.vanthu1"), person("ht.chanhvp"), person("ht.tonghop.cv1")
     for _ in range(n):
