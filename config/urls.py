@@ -28,6 +28,8 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", office_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says; answer with the icon in static/.
+    path("favicon.ico", office_views.favicon, name="favicon"),
     path("quan-tri/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -188,6 +189,12 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     if request.htmx and "days" in request.GET:
         return render(request, "office/_due_result.html", context)
     return render(request, "office/calendar.html", context)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links; send them to the icon in static/."""
+    return redirect(static("img/favicon.svg"))
 
 
 @require_GET

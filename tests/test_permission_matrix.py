@@ -257,6 +257,7 @@ EXPECTED: dict[str, Expect] = {
     "logout": expect(anonymous=405, default=405),  # POST only (Django 5)
     "set_language": expect(anonymous=302, default=302, anon_to="/"),  # GET does nothing but redirect back
     "healthz": public(),  # load balancers; reveals only ok/error per component
+    "favicon": expect(anonymous=302, default=302, anon_to="/static/img/favicon"),  # asked before login
     # API
     "api-token": public(405),  # POST only
     "api-me": api(),
@@ -274,7 +275,7 @@ EXPECTED: dict[str, Expect] = {
 UNNAMED_PREFIXES = ("quan-tri/",)
 
 #: Public by design; nothing else may answer an anonymous visitor with anything but a refusal.
-PUBLIC_NAMES = {"login", "logout", "set_language", "healthz", "api-token", "api-schema", "api-docs"}
+PUBLIC_NAMES = {"login", "logout", "set_language", "healthz", "favicon", "api-token", "api-schema", "api-docs"}
 PUBLIC_NAMES |= {"admin:login", "admin:logout"}
 
 

@@ -161,3 +161,12 @@ def test_production_settings_pass_check_deploy():
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_browser_icon_is_served_from_static_not_a_404(hatinh, client, login):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith(".svg")
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("img/favicon.svg")
+    assert 'rel="icon"' in login("ht.vanthu1").get("/").content.decode()
