@@ -30,7 +30,7 @@ from documents.models import (
     SubmissionStep,
 )
 from documents.services import outgoing as outgoing_service
-from documents.services import signing, submission_pdf, submissions, visibility
+from documents.services import reassignment, signing, submission_pdf, submissions, visibility
 from office.forms import apply_errors
 from office.models import Position, Principal, Staff, Unit
 from office.views import staff_required
@@ -164,8 +164,11 @@ def _sheet_context(me: Staff, sub: Submission, **forms_) -> dict:
     step = next((s for s in sub.steps.all() if s.state == "open" and s.round == sub.round), None)
     my_seat = submissions._seat_for(step, me) if step and sub.status == SubmissionStatus.IN_PROGRESS else None
     rounds: dict[int, list[SubmissionStep]] = {}
+    moves = reassignment.seat_moves(sub.pk)  # seats handed over (bàn giao), shown under each opinion
     for s in sub.steps.all():
         rounds.setdefault(s.round, []).append(s)
+        for o in s.opinions.all():
+            o.moves = moves.get(o.pk, [])
     return {
         "sub": sub,
         "rounds": sorted(rounds.items(), reverse=True),

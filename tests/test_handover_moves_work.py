@@ -80,6 +80,18 @@ def test_a_confirmed_handover_gives_the_receiver_the_givers_open_phieu_trinh_sea
         submissions.decide(sub, giver, "approve")
 
 
+def test_the_sheet_page_shows_who_held_a_seat_before_the_handover_and_why(hatinh, person, login):
+    """The move is not only in the stored history: the sheet says «Chuyển từ <giver> sang <receiver>»
+    under the seat, with the reason, to the drafter and to the receiver."""
+    sub = _sheet(person)
+    _hand_over(person)
+    giver, receiver = person(GIVER).full_name, person(RECEIVER).full_name
+    for username in ("ht.tonghop.cv1", RECEIVER):
+        page = login(username).get(f"/van-ban/trinh/{sub.pk}/").content.decode()
+        assert f"Chuyển từ {giver} sang {receiver} ngày" in page, username
+        assert "Điều 11 khoản 8" in page, username
+
+
 def test_a_seat_stays_with_the_giver_when_the_receiver_drafted_the_sheet(hatinh, person):
     """Nobody gives the opinion on their own proposal (000 Điều 11.6)."""
     own = _sheet(person, drafter=RECEIVER, title="Phiếu của người nhận bàn giao")
