@@ -127,6 +127,14 @@ def test_a_confirmed_handover_moves_unanswered_coordination_requests_to_the_rece
 # --------------------------------------------------------------------------- return
 
 
+def test_the_coordination_page_shows_who_was_asked_before_the_handover(hatinh, person, login):
+    req = _ask(person)
+    _hand_over(person)
+    giver, receiver = person(GIVER).full_name, person(RECEIVER).full_name
+    page = login("ht.kinhte.cv1").get(f"/cong-viec/phoi-hop/{req.pk}/").content.decode()
+    assert f"Chuyển từ {giver} sang {receiver} ngày" in page
+
+
 def test_taking_the_work_back_returns_what_is_still_open_and_done_work_stays_with_who_did_it(hatinh, person):
     """000 Điều 11.8 (L167): on return the giver takes back the work; what the receiver finished is theirs."""
     giver, receiver = person(GIVER), person(RECEIVER)

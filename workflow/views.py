@@ -145,6 +145,9 @@ def coordination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mine = coordination.my_recipient(me, req)
     recipients = list(req.recipients.select_related("staff", "unit", "replied_by").order_by("pk"))
     coordination.attach_rule_notes(recipients)
+    moves = coordination.reply_moves(req)  # requests handed over (bàn giao), shown under the person
+    for r in recipients:
+        r.moves = moves.get(r.pk, [])
     if mine is not None:
         mine = next((r for r in recipients if r.pk == mine.pk), mine)
     extensions = list(coordination.pending_extensions(req))

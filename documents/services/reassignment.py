@@ -28,6 +28,7 @@ from django.db import transaction
 from documents.models import Assignment, AssignmentState, Opinion, SubmissionStatus
 from documents.services import routing, visibility
 from office.models import Staff
+from office.services.moves import Move, moves_in_history
 from workflow.services.notifications import notify
 
 
@@ -131,37 +132,7 @@ def move_back(
     return MovedWork(steps=steps, seats=seats, kept_seats=kept)
 
 
-@dataclass(frozen=True)
-class SeatMove:
-    """A seat on a phiếu trình that changed hands by a handover (or its return), as the sheet shows it."""
-
-    at: object  # datetime of the change
-    from_name: str
-    to_name: str
-    reason: str
-
-
-def seat_moves(submission_id: int) -> dict[int, list[SeatMove]]:
-    """Opinion id → the moves of that seat, oldest first, read from the seats' own history (two
-    queries whatever the number of seats): the sheet page shows who held a seat before a handover."""
-    records = (
-        Opinion.history.filter(step__submission_id=submission_id)
-        .order_by("id", "history_date", "history_id")
-        .values_list("id", "holder_id", "history_date", "history_change_reason")
-    )
-    changes: list[tuple[int, int, int, object, str]] = []
-    last: dict[int, int] = {}
-    for opinion_id, holder_id, at, reason in records:
-        previous = last.get(opinion_id)
-        if previous is not None and previous != holder_id:
-            changes.append((opinion_id, previous, holder_id, at, reason or ""))
-        last[opinion_id] = holder_id
-    if not changes:
-        return {}
-    names = dict(
-        Staff.objects.filter(pk__in={c[1] for c in changes} | {c[2] for c in changes}).values_list("pk", "full_name")
-    )
-    moves: dict[int, list[SeatMove]] = {}
-    for opinion_id, giver, receiver, at, reason in changes:
-        moves.setdefault(opinion_id, []).append(SeatMove(at, names.get(giver, "?"), names.get(receiver, "?"), reason))
-    return moves
+def seat_moves(submission_id: int) -> dict[int, list[Move]]:
+    """Opinion id → the handovers of that seat, oldest first: the sheet page shows who held a seat
+    before it moved and why (office.services.moves)."""
+    return moves_in_history(Opinion.history.filter(step__submission_id=submission_id), "holder_id")

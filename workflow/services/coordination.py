@@ -32,6 +32,7 @@ from django.utils import timezone
 from config.api import Conflict
 from office.models import OFFICE_LEADER_POSITIONS, Position, Post, Staff, Unit
 from office.services import calendar, delegation
+from office.services.moves import Move, moves_in_history
 from workflow.models import (
     CoordinationFile,
     CoordinationKind,
@@ -439,6 +440,11 @@ def _move_replies(giver: Staff, receiver: Staff, by: Staff, reason: str, only: l
         )
         moved.append(recipient.pk)
     return moved
+
+
+def reply_moves(req: CoordinationRequest) -> dict[int, list[Move]]:
+    """Recipient id → the handovers of that request, oldest first (who held it before, and why)."""
+    return moves_in_history(CoordinationRecipient.history.filter(request_id=req.pk), "staff_id")
 
 
 @transaction.atomic
