@@ -29,6 +29,11 @@ GUARDED = [
     ("ht.vanthu1", "/api/v1/staff/"),
     ("ht.vanthu1", "/api/v1/staff/?unit=kinhte"),
     ("ht.chanhvp", "/api/v1/delegations/"),
+    # The Chánh is everyone's fallback (000 Điều 4.3): whom he acts for is resolved for every person
+    # away today, in memory from three queries (DayResolver), not one lookup each.
+    ("ht.chanhvp", "/van-ban/cho-xu-ly/"),
+    ("ht.chanhvp", "/van-ban/trinh/"),
+    ("ht.chanhvp", "/api/v1/submissions/"),
 ]
 
 
