@@ -155,18 +155,27 @@ def _busy_wednesday(person):
     return chanh
 
 
-def test_day_resolver_answers_as_acting_for_for_everyone(hatinh, person):
-    """The in-memory resolver behind represented() walks the same rules as acting_for()."""
-    from office.models import Staff
-
+@pytest.mark.parametrize(
+    ("principal", "scope", "expected"),
+    [
+        ("ht.pcvp1", "handle", "ht.chanhvp"),  # Phó Chánh away → the Chánh (000 Điều 4.3, L70)
+        ("ht.hctc.truong", "handle", "ht.hctc.pho"),  # head away → the unit's deputy (000 Điều 7.2.c, L135)
+        ("ht.kinhte.truong", "handle", "ht.kinhte.truong"),  # head and deputy both away: nobody else named
+        ("ht.tonghop.cv1", "handle", "ht.tonghop.pho"),  # cv1 → cv2, who is away and delegated too
+        ("ht.pcvp2", "sign", "ht.chanhvp"),  # a delegation to sign only ...
+        ("ht.pcvp2", "handle", "ht.pcvp2"),  # ... does not carry the handling of work
+        ("ht.pcvp2", "all", "ht.chanhvp"),  # asking for any scope finds it
+        ("ht.kinhte.cv1", "handle", "ht.kinhte.cv1"),  # present, nobody designated
+    ],
+)
+def test_who_acts_for_whom_on_a_busy_day(hatinh, person, principal, scope, expected):
+    """Chains, fallbacks and scopes together, answered for one person (acting_for) and as part of
+    everyone away (represented, through the same DayResolver)."""
     _busy_wednesday(person)
-    resolver = delegation.DayResolver(hatinh, WED)
-    for staff in Staff.objects.filter(organisation=hatinh):
-        for scope in ("handle", "sign", "all"):
-            assert resolver.acting_for_id(staff.pk, scope) == delegation.acting_for(staff, WED, scope).pk, (
-                staff,
-                scope,
-            )
+    acting = delegation.acting_for(person(principal), WED, scope)
+    assert acting.user.username == expected
+    if scope == "handle" and expected != principal:
+        assert person(principal) in delegation.represented(person(expected), WED)
 
 
 def test_represented_is_everyone_whose_work_lands_on_me(hatinh, person, django_assert_max_num_queries):

@@ -285,55 +285,13 @@ def cancel_absence(absence: Absence, by: AbstractBaseUser | None = None) -> None
 # --------------------------------------------------------------------------- queries
 
 
-def _fallback(staff: Staff, day: dt.date) -> Staff | None:
-    """Who handles an absent person's work when nobody was designated, per the profile.
-
-    e.g. hatinh-ubnd: Phó Chánh away → the Chánh (000 Điều 4.3, L70); head away → a
-    deputy of the unit (000 Điều 7.2.c, L135).
-    """
-    fallback = staff.organisation.rule("absence.fallback", {}) or {}
-    main = staff.main_post
-    if main is None:
-        return None
-    for position in fallback.get(main.position, []):
-        candidates = Post.objects.filter(
-            staff__organisation=staff.organisation, position=position, staff__is_active=True
-        )
-        if position not in (Position.CHANH_VP, Position.PHO_CHANH_VP) and main.unit_id:
-            candidates = candidates.filter(unit_id=main.unit_id)
-        for post in candidates.exclude(staff=staff).select_related("staff").order_by("staff__full_name"):
-            if not is_absent(post.staff, day):
-                return post.staff
-    return None
-
-
 def acting_for(staff: Staff, day: dt.date, scope: str = DelegationScope.HANDLE) -> Staff:
     """Who handles `staff`'s work (in `scope`) on `day`: a delegation in force, followed
     through chains (the deputy may be away and have delegated too); otherwise the
-    profile's fallback when the person is away; otherwise the person themself."""
-    seen = {staff.pk}
-    current = staff
-    for _ in range(MAX_CHAIN):
-        delegation = (
-            Delegation.objects.filter(
-                principal=current,
-                is_revoked=False,
-                start__lte=day,
-                end__gte=day,
-                scope__in=_scopes_matching(scope),
-            )
-            .select_related("deputy")
-            .order_by("-created_at")
-            .first()
-        )
-        nxt = delegation.deputy if delegation else None
-        if nxt is None and is_absent(current, day):
-            nxt = _fallback(current, day)
-        if nxt is None or nxt.pk in seen:
-            return current
-        seen.add(nxt.pk)
-        current = nxt
-    return current
+    profile's fallback when the person is away; otherwise the person themself (DayResolver)."""
+    resolver = DayResolver(staff.organisation, day)
+    pk = resolver.acting_for_id(staff.pk, scope)
+    return staff if pk == staff.pk else resolver.staff[pk]
 
 
 def principals_of(staff: Staff, day: dt.date) -> list[Staff]:
@@ -349,11 +307,12 @@ def principals_of(staff: Staff, day: dt.date) -> list[Staff]:
 class DayResolver:
     """Who acts for whom in one organisation on one day, resolved in memory  # ai làm thay ai.
 
-    The same answers as acting_for() (a delegation in force, newest first, followed through
+    The one implementation of the rule (a delegation in force, newest first, followed through
     chains; else the profile's fallback for someone absent, 000 Điều 4.3 L70, 7.2.c L135),
     from three queries loaded once: the delegations in force, who is absent, and every post
-    in the organisation. represented() resolves each absent person with it, so a leader who
-    is everybody's fallback (the Chánh) costs the same few queries however many are away.
+    in the organisation. acting_for() asks it for one person; represented() for everyone away,
+    so a leader who is everybody's fallback (the Chánh) costs the same few queries however
+    many are away.
     """
 
     def __init__(self, organisation: Organisation, day: dt.date) -> None:
@@ -372,6 +331,7 @@ class DayResolver:
         ):
             self.delegations.setdefault(d.principal_id, []).append(d)
             self.staff.setdefault(d.principal_id, d.principal)
+            self.staff.setdefault(d.deputy_id, d.deputy)
         self.absent: set[int] = set(
             Absence.objects.filter(
                 staff__organisation_id=organisation_id, is_cancelled=False, start__lte=day, end__gte=day
@@ -389,7 +349,9 @@ class DayResolver:
         return posts[0] if posts else None
 
     def _fallback(self, staff_id: int) -> int | None:
-        """As _fallback(): the first present holder, by name, of the posts the profile names."""
+        """Who handles an absent person's work when nobody was designated, per the profile: the first
+        present holder, by name, of the posts it names. e.g. hatinh-ubnd: Phó Chánh away → the Chánh
+        (000 Điều 4.3, L70); head away → a deputy of the unit (000 Điều 7.2.c, L135)."""
         main = self._main_post(staff_id)
         if main is None:
             return None
@@ -413,7 +375,7 @@ class DayResolver:
         return None
 
     def acting_for_id(self, staff_id: int, scope: str = DelegationScope.HANDLE) -> int:
-        """The id of who handles `staff_id`'s work in `scope`; the same walk as acting_for()."""
+        """The id of who handles `staff_id`'s work in `scope` (see acting_for())."""
         scopes = set(_scopes_matching(scope))
         seen = {staff_id}
         current = staff_id
