@@ -107,11 +107,8 @@ def open_step(
 ) -> Assignment | None:
     """The open step of these kinds that `actor` may act on: their own first, then one held by
     someone they act for today. `steps`: the document's open steps if already loaded (open_steps)."""
-    if steps is None:
-        query = doc.assignments.filter(state=AssignmentState.OPEN, kind__in=kinds).select_related("holder", "unit")
-        steps = list(query.filter(role=role) if role else query)
-    else:
-        steps = [s for s in steps if s.kind in kinds and (not role or s.role == role)]
+    candidates = open_steps(doc) if steps is None else steps
+    steps = [s for s in candidates if s.kind in kinds and (not role or s.role == role)]
     for step in steps:
         if step.holder_id == actor.pk:
             return step
