@@ -18,7 +18,7 @@ def days_vi(value) -> str:
 
 @register.simple_tag
 def period_vi(obj) -> str:
-    """«từ chiều 09/03/2026 đến hết sáng 10/03/2026»: a leave's or a trip's dates with its half days."""
+    """«chiều 09/03/2026–sáng 10/03/2026»: a leave's or a trip's dates, naming its half days."""
     start = ("chiều " if obj.starts_afternoon else "") + obj.start.strftime("%d/%m/%Y")
     end = ("sáng " if obj.ends_at_noon else "") + obj.end.strftime("%d/%m/%Y")
     return f"{start}–{end}"
